@@ -1,0 +1,159 @@
+"""chacra settings: one module, every value from the environment with a safe embedded default.
+
+Embedded mode (the default) keeps a SpatiaLite database under ``var/`` (or ``CHACRA_DATA_DIR``).
+``DATABASE_URL=postgis://user:pass@host:5432/name`` switches to PostgreSQL + PostGIS.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("CHACRA_DATA_DIR", REPO_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEMO_SECRET_KEY = "chacra-demo-key-not-for-production"  # noqa: S105 - refused in production below
+SECRET_KEY = os.environ.get("CHACRA_SECRET_KEY", DEMO_SECRET_KEY)
+DEBUG = os.environ.get("CHACRA_DEBUG", "0") == "1"
+PRODUCTION = os.environ.get("CHACRA_PRODUCTION", "0") == "1"
+if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured("CHACRA_PRODUCTION=1 needs CHACRA_SECRET_KEY set to a secret value")
+ALLOWED_HOSTS = os.environ.get("CHACRA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "chacra.accounts",
+    "chacra.registry",
+    "chacra.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chacra.config.urls"
+WSGI_APPLICATION = "chacra.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chacra.web.context.chacra_context",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        url = f"spatialite:///{DATA_DIR / 'chacra.sqlite3'}"
+    db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
+    engine = str(db["ENGINE"])
+    if "postgis" in engine:
+        # JIT adds 0.1-0.3 s to every large spatial query (PITFALLS.md); chacra never gains from it.
+        db["OPTIONS"] = {"options": "-c jit=off"}
+    elif "spatialite" not in engine:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL scheme in {url.split(':', 1)[0]!r} is not supported; "
+            "use postgis://user:pass@host:port/name or leave it unset for embedded SpatiaLite"
+        )
+    return db
+
+
+DATABASES = {"default": _database()}
+SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", "Español"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "America/Lima"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Browser libraries come from npm at set-up (make assets); they are served from node_modules.
+NODE_MODULES = Path(os.environ.get("CHACRA_NODE_MODULES", REPO_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/ol", NODE_MODULES / "ol"),
+]
+MEDIA_ROOT = DATA_DIR / "media"
+
+# An XYZ template such as https://server/{z}/{x}/{y}.jpg; empty means a plain background (offline).
+CHACRA_BASEMAP_URL = os.environ.get("CHACRA_BASEMAP_URL", "")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "chacra.config.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "chacra API",
+    "DESCRIPTION": "Producers, plots, places, organisations and extension visits of a cacao programme.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CHACRA_LOG_LEVEL", "WARNING")},
+}
