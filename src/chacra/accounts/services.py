@@ -125,7 +125,7 @@ def user_set_role(
             f"role {role.value!r} needs a region (departamento); none given for user {user}",
             field="region",
         )
-    profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": role})
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
     profile.role = role
     profile.region = region if role in (Role.REGIONAL, Role.AGENT) else None
     instance_save(actor=actor, instance=profile, source=source)

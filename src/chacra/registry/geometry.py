@@ -1,0 +1,91 @@
+"""Glue between plot geometries in Django (GEOS) and the array maths in chacra.geo (shapely)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+
+from chacra.errors import InvalidInput
+from chacra.geo.area import geodesic_area_ha
+from chacra.geo.shapes import repair_polygonal
+
+# Peru's bounding box with a margin: a plot outside it almost always has swapped lat/lon.
+PERU_BOUNDS = (-81.5, -18.5, -68.5, 0.1)
+
+
+@dataclass(frozen=True)
+class PlotShape:
+    boundary: MultiPolygon | None
+    location: Point | None
+    area_ha: float | None
+    repaired: bool
+
+
+def to_shapely(value: Any, *, field: str = "geometry") -> Any:
+    """Accept shapely, GEOS, GeoJSON (dict or text) or WKT; return a shapely geometry or None."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, GEOSGeometry):
+            return shapely.from_wkb(bytes(value.wkb))
+        if isinstance(value, dict):
+            return shapely.from_geojson(json.dumps(value))
+        if isinstance(value, str):
+            text = value.strip()
+            return shapely.from_geojson(text) if text.startswith("{") else shapely.from_wkt(text)
+    except (shapely.errors.GEOSException, ValueError) as exc:
+        raise InvalidInput(
+            f"{field}: cannot read {str(value)[:60]!r} ({exc}); give GeoJSON or WKT in lon/lat degrees",
+            field=field,
+        ) from exc
+    if isinstance(value, shapely.Geometry):
+        return value
+    raise InvalidInput(f"{field}: unsupported geometry value of type {type(value).__name__}", field=field)
+
+
+def _check_bounds(geom: Any, field: str) -> None:
+    minx, miny, maxx, maxy = geom.bounds
+    west, south, east, north = PERU_BOUNDS
+    if minx < west or maxx > east or miny < south or maxy > north:
+        raise InvalidInput(
+            f"{field}: coordinates {geom.bounds} fall outside Peru (lon {west}..{east}, lat "
+            f"{south}..{north}); are longitude and latitude swapped, or is the CRS not EPSG:4326?",
+            field=field,
+        )
+
+
+def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
+    """Validate, repair and measure a plot's boundary; fall back to its point.
+
+    The boundary's centroid becomes the location when no point is given.
+    """
+    geom = to_shapely(boundary, field="boundary")
+    pt = to_shapely(point, field="location")
+    if pt is not None:
+        if pt.geom_type != "Point":
+            raise InvalidInput(f"location: expected a Point, got a {pt.geom_type}", field="location")
+        _check_bounds(pt, "location")
+    if geom is None:
+        loc = Point(pt.x, pt.y, srid=4326) if pt is not None else None
+        return PlotShape(boundary=None, location=loc, area_ha=None, repaired=False)
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise InvalidInput(
+            f"boundary: expected a Polygon or MultiPolygon, got a {geom.geom_type}", field="boundary"
+        )
+    _check_bounds(geom, "boundary")
+    fixed = repair_polygonal(shapely.force_2d(geom))
+    if fixed is None:
+        raise InvalidInput("boundary: the polygon has no area once repaired", field="boundary")
+    multi = fixed if fixed.geom_type == "MultiPolygon" else shapely.MultiPolygon([fixed])
+    area = float(geodesic_area_ha([multi])[0])
+    centre = pt if pt is not None else multi.representative_point()
+    return PlotShape(
+        boundary=GEOSGeometry(memoryview(shapely.to_wkb(multi)), srid=4326),  # type: ignore[arg-type]
+        location=Point(centre.x, centre.y, srid=4326),
+        area_ha=area,
+        repaired=not geom.equals(fixed),
+    )

@@ -1,0 +1,261 @@
+"""Every write to the registry: one function per change, atomic, permission-checked and audited.
+
+Admin, API, CLI and importers all call these, so every door behaves the same. ``actor=None`` is
+chacra itself (a CLI command run by the operator); every other actor is checked against its scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from chacra.accounts.models import Role
+from chacra.accounts.scope import Scope, scope_for
+from chacra.accounts.services import instance_save
+from chacra.errors import AccessDenied, Conflict, InvalidInput
+from chacra.registry.geometry import plot_shape
+from chacra.registry.models import (
+    Clone,
+    Comunidad,
+    ExtensionVisit,
+    Graft,
+    MappingMethod,
+    Planting,
+    Plot,
+    PlotGeometryVersion,
+    Producer,
+)
+
+
+def _scope(actor: Any) -> Scope:
+    return Scope(role=Role.ADMIN) if actor is None else scope_for(actor)
+
+
+def _region_of(comunidad: Comunidad) -> int:
+    return comunidad.distrito.provincia.departamento_id
+
+
+def require_producer_write(*, actor: Any, producer: Producer | None, comunidad: Comunidad) -> None:
+    """Raise AccessDenied unless the actor may write this producer's records."""
+    scope = _scope(actor)
+    if scope.is_programme_wide:
+        return
+    if scope.role in (Role.REGIONAL, Role.AGENT) and _region_of(comunidad) != scope.region_id:
+        raise AccessDenied(f"comunidad {comunidad} is outside your region")
+    if scope.role == Role.REGIONAL:
+        return
+    if scope.role == Role.AGENT and (
+        producer is None or producer.agents.filter(pk=scope.user_id).exists()
+    ):
+        return
+    raise AccessDenied("your role cannot change producer records")
+
+
+def _next_code(prefix: str, model: Any) -> str:
+    last = model.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    n = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{n:06d}"
+
+
+@transaction.atomic
+def producer_register(
+    *,
+    actor: Any,
+    comunidad: Comunidad,
+    surnames: str,
+    given_names: str,
+    sex: str,
+    dni: str | None = None,
+    code: str | None = None,
+    source: str = "code",
+    **fields: Any,
+) -> Producer:
+    """Register a producer; an agent who registers one is assigned to her."""
+    require_producer_write(actor=actor, producer=None, comunidad=comunidad)
+    dni = (dni or "").strip() or None
+    if dni and Producer.objects.filter(dni=dni).exists():
+        raise Conflict(f"dni: a producer with DNI {dni} is already registered", field="dni")
+    producer = Producer(
+        code=code or _next_code("P", Producer),
+        comunidad=comunidad,
+        surnames=surnames.strip(),
+        given_names=given_names.strip(),
+        sex=sex,
+        dni=dni,
+        **fields,
+    )
+    instance_save(actor=actor, instance=producer, source=source)
+    if actor is not None and _scope(actor).role == Role.AGENT:
+        producer.agents.add(actor)
+    return producer
+
+
+@transaction.atomic
+def producer_update(*, actor: Any, producer: Producer, source: str = "code", **changes: Any) -> Producer:
+    require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    for name, value in changes.items():
+        if not hasattr(producer, name):
+            raise InvalidInput(f"{name}: producers have no such field", field=name)
+        setattr(producer, name, value)
+    if "comunidad" in changes:
+        require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    return instance_save(actor=actor, instance=producer, source=source)  # type: ignore[return-value]
+
+
+def _version_add(plot: Plot, actor: Any) -> PlotGeometryVersion:
+    last = plot.geometry_versions.aggregate(m=Max("version"))["m"] or 0
+    return PlotGeometryVersion.objects.create(
+        plot=plot,
+        version=last + 1,
+        boundary=plot.boundary,
+        location=plot.location,
+        area_ha=plot.area_ha,
+        mapping_method=plot.mapping_method,
+        mapped_on=plot.mapped_on,
+        mapped_by=plot.mapped_by,
+    )
+
+
+def _apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> None:
+    shape = plot_shape(boundary, point)
+    plot.boundary, plot.location = shape.boundary, shape.location
+    plot.area_ha, plot.geometry_repaired = shape.area_ha, shape.repaired
+    if method:
+        plot.mapping_method = method
+    elif shape.boundary is not None:
+        plot.mapping_method = MappingMethod.IMPORTED
+    elif shape.location is not None:
+        plot.mapping_method = MappingMethod.GPS_POINT
+    else:
+        plot.mapping_method = MappingMethod.NOT_MAPPED
+
+
+@transaction.atomic
+def plot_register(
+    *,
+    actor: Any,
+    producer: Producer,
+    comunidad: Comunidad | None = None,
+    boundary: Any = None,
+    point: Any = None,
+    method: str | None = None,
+    mapped_on: dt.date | None = None,
+    code: str | None = None,
+    source: str = "code",
+    **fields: Any,
+) -> Plot:
+    """Register a plot with a polygon, or a point and a declared area, or neither yet."""
+    comunidad = comunidad or producer.comunidad
+    require_producer_write(actor=actor, producer=producer, comunidad=comunidad)
+    plot = Plot(code=code or _next_code("PA", Plot), producer=producer, comunidad=comunidad, **fields)
+    _apply_shape(plot, boundary, point, method)
+    plot.mapped_on = mapped_on
+    plot.mapped_by = actor if plot.mapping_method != MappingMethod.NOT_MAPPED else None
+    instance_save(actor=actor, instance=plot, source=source)
+    if plot.mapping_method != MappingMethod.NOT_MAPPED:
+        _version_add(plot, actor)
+    return plot
+
+
+@transaction.atomic
+def plot_remap(
+    *,
+    actor: Any,
+    plot: Plot,
+    boundary: Any = None,
+    point: Any = None,
+    method: str | None = None,
+    mapped_on: dt.date | None = None,
+    source: str = "code",
+) -> Plot:
+    """Give a plot a new geometry; the earlier one stays in its history."""
+    require_producer_write(actor=actor, producer=plot.producer, comunidad=plot.comunidad)
+    if not plot.geometry_versions.exists() and plot.mapping_method != MappingMethod.NOT_MAPPED:
+        _version_add(plot, actor)  # a plot created outside the services: keep what it had
+    _apply_shape(plot, boundary, point, method)
+    plot.mapped_on = mapped_on or dt.date.today()
+    plot.mapped_by = actor
+    instance_save(actor=actor, instance=plot, source=source)
+    _version_add(plot, actor)
+    return plot
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def planting_record(
+    *,
+    actor: Any,
+    plot: Plot,
+    cacao_installed_ha: Decimal,
+    installed_on: dt.date,
+    temporary_shade_ha: Decimal = Decimal(0),
+    forestry_ha: Decimal = Decimal(0),
+    source: str = "code",
+) -> Planting:
+    require_producer_write(actor=actor, producer=plot.producer, comunidad=plot.comunidad)
+    planting = Planting(
+        plot=plot,
+        cacao_installed_ha=cacao_installed_ha,
+        installed_on=_month(installed_on),
+        temporary_shade_ha=temporary_shade_ha,
+        forestry_ha=forestry_ha,
+    )
+    return instance_save(actor=actor, instance=planting, source=source)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def graft_record(
+    *,
+    actor: Any,
+    plot: Plot,
+    clone: Clone | str,
+    grafted_ha: Decimal,
+    grafted_on: dt.date,
+    source: str = "code",
+) -> Graft:
+    require_producer_write(actor=actor, producer=plot.producer, comunidad=plot.comunidad)
+    if isinstance(clone, str):
+        found = Clone.objects.filter(code__iexact=clone).first()
+        if found is None:
+            known = ", ".join(Clone.objects.values_list("code", flat=True))
+            raise InvalidInput(f"clone: {clone!r} is not in the catalogue; known: {known}", field="clone")
+        clone = found
+    graft = Graft(plot=plot, clone=clone, grafted_ha=grafted_ha, grafted_on=_month(grafted_on))
+    return instance_save(actor=actor, instance=graft, source=source)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Any,
+    producer: Producer,
+    date: dt.date,
+    agent: Any = None,
+    plot: Plot | None = None,
+    activities: list[str] | None = None,
+    notes: str = "",
+    point: Any = None,
+    source: str = "code",
+) -> ExtensionVisit:
+    require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    agent = agent or actor
+    if agent is None:
+        raise InvalidInput("agent: a visit needs the extension agent who made it", field="agent")
+    shape = plot_shape(None, point)
+    visit = ExtensionVisit(
+        producer=producer,
+        plot=plot,
+        agent=agent,
+        date=date,
+        activities=list(activities or []),
+        notes=notes,
+        location=shape.location,
+    )
+    return instance_save(actor=actor, instance=visit, source=source)  # type: ignore[return-value]
