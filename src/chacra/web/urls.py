@@ -1,3 +1,12 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns: list = []
+from chacra.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("producers/", views.producer_list, name="producer-list"),
+    path("producers/<int:pk>/", views.producer_detail, name="producer-detail"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

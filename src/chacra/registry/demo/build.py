@@ -88,7 +88,8 @@ def _example_record(
 ) -> None:
     """The record the programme's report shows: San Juan de Pacayzapa, male, 56, 0.49 ha."""
     producer.comunidad = plot.comunidad = comunidad
-    producer.sex, producer.birth_date, producer.age_at_registration = "M", None, 56
+    producer.sex, producer.given_names = "M", "Segundo"
+    producer.birth_date, producer.age_at_registration = None, 56
     producer.registered_on = dt.date(2015, 12, 1)
     lon, lat = comunidad.location.coords  # type: ignore[union-attr]
     shape = irregular_polygons([lon + 0.004], [lat], [4_900.0], rng)[0]

@@ -1,0 +1,204 @@
+"""Admin for the registry: querysets come from the scoped selectors, writes go through services.
+
+Personal-data models are visible to the roles that may see them, scoped the same way as pages
+and the API; reference data (places, clones, organisations) is edited by programme-wide roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.gis import admin as gis_admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from chacra.accounts.scope import scope_for
+from chacra.accounts.services import instance_delete, instance_save
+from chacra.registry import selectors, services
+from chacra.registry.models import (
+    Clone,
+    Comunidad,
+    Departamento,
+    Distrito,
+    ExtensionVisit,
+    Graft,
+    Membership,
+    Organisation,
+    Planting,
+    Plot,
+    PlotGeometryVersion,
+    Producer,
+    Provincia,
+)
+from chacra.web.widgets import PlotMapWidget
+
+class AuditedAdmin(gis_admin.GISModelAdmin):
+    """Saves and deletes through the audited services; reference data for programme-wide roles."""
+
+    gis_widget = PlotMapWidget
+
+    def _programme_wide(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).is_programme_wide
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).sees_personal_data
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope_for(request.user).sees_personal_data
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._programme_wide(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._programme_wide(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._programme_wide(request)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        instance_save(actor=request.user, instance=obj, source="admin")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        instance_delete(actor=request.user, instance=obj, source="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            instance_delete(actor=request.user, instance=obj, source="admin")
+
+
+class ScopedAdmin(AuditedAdmin):
+    """Personal data: each role sees and edits only what its selector returns."""
+
+    selector: Any = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return type(self).selector(scope=scope_for(request.user))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return scope_for(request.user).sees_personal_data
+
+    has_change_permission = has_view_permission = AuditedAdmin.has_view_permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._programme_wide(request)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Producer)
+class ProducerAdmin(ScopedAdmin):
+    selector = selectors.producer_list
+    list_display = ["code", "surnames", "given_names", "dni", "sex", "comunidad"]
+    list_filter = ["sex", "comunidad__distrito__provincia__departamento"]
+    search_fields = ["code", "surnames", "given_names", "dni", "comunidad__name"]
+    autocomplete_fields = ["comunidad"]
+    filter_horizontal = ["agents"]
+    inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.require_producer_write(
+            actor=request.user, producer=obj if change else None, comunidad=obj.comunidad
+        )
+        super().save_model(request, obj, form, change)
+
+
+class PlantingInline(admin.TabularInline):
+    model = Planting
+    extra = 0
+
+
+class GraftInline(admin.TabularInline):
+    model = Graft
+    extra = 0
+
+
+class GeometryVersionInline(admin.TabularInline):
+    model = PlotGeometryVersion
+    extra = 0
+    fields = ["version", "mapping_method", "area_ha", "mapped_on", "mapped_by", "recorded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Plot)
+class PlotAdmin(ScopedAdmin):
+    selector = selectors.plot_list
+    list_display = ["code", "producer", "comunidad", "area_ha", "declared_area_ha", "mapping_method"]
+    list_filter = ["mapping_method", "land_title", "comunidad__distrito__provincia__departamento"]
+    search_fields = ["code", "producer__surnames", "producer__dni", "comunidad__name"]
+    autocomplete_fields = ["producer", "comunidad"]
+    readonly_fields = ["area_ha", "geometry_repaired", "mapped_by"]
+    inlines = [PlantingInline, GraftInline, GeometryVersionInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        geometry_changed = {"boundary", "location"} & set(form.changed_data)
+        fields = {
+            k: form.cleaned_data[k]
+            for k in ("name", "property_area_ha", "land_title", "cacao_in_production_ha", "declared_area_ha")
+        }
+        if not change:
+            saved = services.plot_register(
+                actor=request.user, producer=obj.producer, comunidad=obj.comunidad,
+                boundary=obj.boundary, point=obj.location, method=obj.mapping_method,
+                mapped_on=obj.mapped_on, code=obj.code, source="admin", **fields,
+            )
+            obj.pk = saved.pk
+            return
+        services.require_producer_write(actor=request.user, producer=obj.producer, comunidad=obj.comunidad)
+        if geometry_changed:
+            services.plot_remap(
+                actor=request.user, plot=obj, boundary=obj.boundary, point=obj.location,
+                method=obj.mapping_method, mapped_on=obj.mapped_on, source="admin",
+            )
+        else:
+            instance_save(actor=request.user, instance=obj, source="admin")
+
+
+@admin.register(ExtensionVisit)
+class ExtensionVisitAdmin(ScopedAdmin):
+    selector = selectors.visit_list
+    list_display = ["date", "agent", "producer", "plot"]
+    list_filter = ["date"]
+    autocomplete_fields = ["producer", "plot"]
+    search_fields = ["producer__surnames", "producer__code"]
+
+
+@admin.register(Departamento, Provincia)
+class PlaceAdmin(AuditedAdmin):
+    list_display = ["ubigeo", "name"]
+    search_fields = ["ubigeo", "name"]
+
+
+@admin.register(Distrito)
+class DistritoAdmin(AuditedAdmin):
+    list_display = ["ubigeo", "name", "provincia", "capital"]
+    search_fields = ["ubigeo", "name", "capital"]
+
+
+@admin.register(Comunidad)
+class ComunidadAdmin(AuditedAdmin):
+    list_display = ["name", "distrito"]
+    list_filter = ["distrito__provincia__departamento"]
+    search_fields = ["name", "distrito__name"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "departamento"]
+    list_filter = ["kind", "departamento"]
+    search_fields = ["name", "ruc"]
+
+
+@admin.register(Clone)
+class CloneAdmin(AuditedAdmin):
+    list_display = ["code", "name", "group", "self_compatible"]
+    list_filter = ["group"]
+    search_fields = ["code", "name"]

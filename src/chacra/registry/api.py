@@ -1,0 +1,126 @@
+"""REST API v1: parse the request, call a selector with the caller's scope, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from chacra.accounts.scope import scope_for
+from chacra.errors import InvalidInput
+from chacra.registry import selectors
+from chacra.registry.models import Comunidad, Departamento, Distrito, Organisation, Provincia
+from chacra.registry.serializers import (
+    ComunidadSerializer,
+    DepartamentoSerializer,
+    DistritoSerializer,
+    OrganisationSerializer,
+    PlotSerializer,
+    ProducerSerializer,
+    ProvinciaSerializer,
+    StatsSerializer,
+    VisitSerializer,
+)
+
+BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+FILTER_PARAMS = [
+    OpenApiParameter("region", OpenApiTypes.STR, description="departamento name or ubigeo (e.g. 22)"),
+    OpenApiParameter("distrito", OpenApiTypes.STR, description="distrito name or ubigeo (e.g. 220601)"),
+    OpenApiParameter("clone", OpenApiTypes.STR, description="clone code (e.g. ICS-95)"),
+    OpenApiParameter("mapped", OpenApiTypes.BOOL, description="true: with a boundary; false: without"),
+    OpenApiParameter("q", OpenApiTypes.STR, description="search names, DNI, code, comunidad"),
+]
+
+
+def filters_from(params: Any) -> selectors.PlotFilters:
+    mapped_text = params.get("mapped")
+    mapped = None
+    if mapped_text not in (None, ""):
+        if mapped_text.lower() not in BOOLEANS:
+            raise InvalidInput(
+                f"mapped: {mapped_text!r} is not accepted; use true or false", field="mapped"
+            )
+        mapped = BOOLEANS[mapped_text.lower()]
+    return selectors.PlotFilters(
+        region=params.get("region") or None,
+        distrito=params.get("distrito") or None,
+        clone=params.get("clone") or None,
+        mapped=mapped,
+        search=params.get("q") or None,
+    )
+
+
+@extend_schema(parameters=FILTER_PARAMS)
+class ProducerViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProducerSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.producer_list(
+            scope=scope_for(self.request.user), filters=filters_from(self.request.query_params)
+        )
+
+
+@extend_schema(parameters=FILTER_PARAMS)
+class PlotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plots as a GeoJSON FeatureCollection with ``area_ha`` (geodesic) on every feature."""
+
+    serializer_class = PlotSerializer
+    pagination_class = GeoJsonPagination
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.plot_list(
+            scope=scope_for(self.request.user), filters=filters_from(self.request.query_params)
+        )
+
+
+class VisitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = VisitSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.visit_list(scope=scope_for(self.request.user))
+
+
+class DepartamentoViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DepartamentoSerializer
+    queryset = Departamento.objects.all()
+
+
+class ProvinciaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProvinciaSerializer
+    queryset = Provincia.objects.all()
+
+
+class DistritoViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DistritoSerializer
+    queryset = Distrito.objects.all()
+
+
+class ComunidadViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ComunidadSerializer
+    queryset = Comunidad.objects.all()
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.all()
+
+
+class StatsView(APIView):
+    """Programme figures with no personal data: open to every logged-in role, investors included."""
+
+    @extend_schema(responses=StatsSerializer)
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        data = {
+            "programme": selectors.programme_totals(scope=scope),
+            "by_region": selectors.totals_by_region(scope=scope),
+        }
+        return Response(StatsSerializer(data).data)

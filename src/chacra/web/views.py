@@ -1,0 +1,70 @@
+"""Pages: parse the request, call a selector with the viewer's scope, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chacra.accounts.scope import scope_for
+from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.registry import selectors
+from chacra.registry.api import filters_from
+from chacra.registry.card import producer_card
+from chacra.registry.models import Clone, Departamento
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.sees_aggregates:
+        raise PermissionDenied
+    return render(
+        request,
+        "web/home.html",
+        {
+            "totals": selectors.programme_totals(scope=scope),
+            "regions": selectors.totals_by_region(scope=scope),
+        },
+    )
+
+
+@login_required
+def producer_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    try:
+        filters = filters_from(request.GET)
+        qs = selectors.producer_list(scope=scope, filters=filters)
+    except AccessDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidInput as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=400)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/producer_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "regions": Departamento.objects.all(),
+            "clones": Clone.objects.all(),
+        },
+    )
+
+
+@login_required
+def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        card = producer_card(scope=scope_for(request.user), pk=pk)
+    except AccessDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "web/producer_card.html", {"card": card, "producer": card.producer})
