@@ -38,7 +38,8 @@ class Profile(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="profile_region_for_regional_roles",
-                condition=~models.Q(role__in=["regional", "agent"]) | models.Q(region__isnull=False),
+                condition=~models.Q(role__in=["regional", "agent"])
+                | models.Q(region__isnull=False),
             )
         ]
 

@@ -19,7 +19,9 @@ User = get_user_model()
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, GEOSGeometry):
-        return value.ewkt if value.num_coords <= 200 else f"{value.geom_type} ({value.num_coords} pts)"
+        return (
+            value.ewkt if value.num_coords <= 200 else f"{value.geom_type} ({value.num_coords} pts)"
+        )
     if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
         return str(value)
     if isinstance(value, models.Model):
@@ -65,9 +67,7 @@ def audit_record(
 
 
 @transaction.atomic
-def instance_save(
-    *, actor: Any, instance: models.Model, source: str = "code"
-) -> models.Model:
+def instance_save(*, actor: Any, instance: models.Model, source: str = "code") -> models.Model:
     """Save any model instance after full validation, auditing old and new values."""
     old: dict[str, Any] = {}
     creating = instance._state.adding or instance.pk is None
@@ -110,7 +110,11 @@ def bulk_audit(
         action=AuditAction.BULK_CREATE,
         model=model._meta.label,
         summary=f"{len(ids)} {model._meta.verbose_name_plural}",
-        changes={"count": len(ids), "first_id": min(ids, default=None), "last_id": max(ids, default=None)},
+        changes={
+            "count": len(ids),
+            "first_id": min(ids, default=None),
+            "last_id": max(ids, default=None),
+        },
         source=source,
     )
 

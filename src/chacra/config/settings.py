@@ -139,7 +139,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "chacra API",
-    "DESCRIPTION": "Producers, plots, places, organisations and extension visits of a cacao programme.",
+    "DESCRIPTION": "Producers, plots, places, organisations and extension visits of a cacao "
+    "programme.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -36,7 +36,8 @@ def geodesic_area_m2(geometries: Any) -> npt.NDArray[np.float64]:
     exteriors = shapely.get_exterior_ring(polys)
     interiors, interior_owner = shapely.get_rings(polys, return_index=True)
     # get_rings lists the exterior first for each polygon; keep only the holes.
-    first = np.r_[True, interior_owner[1:] != interior_owner[:-1]]
+    first = np.ones(len(interior_owner), dtype=bool)
+    first[1:] = interior_owner[1:] != interior_owner[:-1]
     holes, hole_owner = interiors[~first], owner[interior_owner[~first]]
     for rings, sign, idx in ((exteriors, 1.0, owner), (holes, -1.0, hole_owner)):
         for ring, i in zip(rings, idx, strict=True):

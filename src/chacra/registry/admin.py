@@ -33,10 +33,11 @@ from chacra.registry.models import (
 )
 from chacra.web.widgets import PlotMapWidget
 
+
 class AuditedAdmin(gis_admin.GISModelAdmin):
     """Saves and deletes through the audited services; reference data for programme-wide roles."""
 
-    gis_widget = PlotMapWidget
+    gis_widget = PlotMapWidget  # type: ignore[assignment]
 
     def _programme_wide(self, request: HttpRequest) -> bool:
         return scope_for(request.user).is_programme_wide
@@ -120,7 +121,7 @@ class GraftInline(admin.TabularInline):
 class GeometryVersionInline(admin.TabularInline):
     model = PlotGeometryVersion
     extra = 0
-    fields = ["version", "mapping_method", "area_ha", "mapped_on", "mapped_by", "recorded_at"]
+    fields = ("version", "mapping_method", "area_ha", "mapped_on", "mapped_by", "recorded_at")
     readonly_fields = fields
     can_delete = False
 
@@ -131,7 +132,14 @@ class GeometryVersionInline(admin.TabularInline):
 @admin.register(Plot)
 class PlotAdmin(ScopedAdmin):
     selector = selectors.plot_list
-    list_display = ["code", "producer", "comunidad", "area_ha", "declared_area_ha", "mapping_method"]
+    list_display = [
+        "code",
+        "producer",
+        "comunidad",
+        "area_ha",
+        "declared_area_ha",
+        "mapping_method",
+    ]
     list_filter = ["mapping_method", "land_title", "comunidad__distrito__provincia__departamento"]
     search_fields = ["code", "producer__surnames", "producer__dni", "comunidad__name"]
     autocomplete_fields = ["producer", "comunidad"]
@@ -142,21 +150,41 @@ class PlotAdmin(ScopedAdmin):
         geometry_changed = {"boundary", "location"} & set(form.changed_data)
         fields = {
             k: form.cleaned_data[k]
-            for k in ("name", "property_area_ha", "land_title", "cacao_in_production_ha", "declared_area_ha")
+            for k in (
+                "name",
+                "property_area_ha",
+                "land_title",
+                "cacao_in_production_ha",
+                "declared_area_ha",
+            )
         }
         if not change:
             saved = services.plot_register(
-                actor=request.user, producer=obj.producer, comunidad=obj.comunidad,
-                boundary=obj.boundary, point=obj.location, method=obj.mapping_method,
-                mapped_on=obj.mapped_on, code=obj.code, source="admin", **fields,
+                actor=request.user,
+                producer=obj.producer,
+                comunidad=obj.comunidad,
+                boundary=obj.boundary,
+                point=obj.location,
+                method=obj.mapping_method,
+                mapped_on=obj.mapped_on,
+                code=obj.code,
+                source="admin",
+                **fields,
             )
             obj.pk = saved.pk
             return
-        services.require_producer_write(actor=request.user, producer=obj.producer, comunidad=obj.comunidad)
+        services.require_producer_write(
+            actor=request.user, producer=obj.producer, comunidad=obj.comunidad
+        )
         if geometry_changed:
             services.plot_remap(
-                actor=request.user, plot=obj, boundary=obj.boundary, point=obj.location,
-                method=obj.mapping_method, mapped_on=obj.mapped_on, source="admin",
+                actor=request.user,
+                plot=obj,
+                boundary=obj.boundary,
+                point=obj.location,
+                method=obj.mapping_method,
+                mapped_on=obj.mapped_on,
+                source="admin",
             )
         else:
             instance_save(actor=request.user, instance=obj, source="admin")

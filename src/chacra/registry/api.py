@@ -32,10 +32,16 @@ from chacra.registry.serializers import (
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 FILTER_PARAMS = [
-    OpenApiParameter("region", OpenApiTypes.STR, description="departamento name or ubigeo (e.g. 22)"),
-    OpenApiParameter("distrito", OpenApiTypes.STR, description="distrito name or ubigeo (e.g. 220601)"),
+    OpenApiParameter(
+        "region", OpenApiTypes.STR, description="departamento name or ubigeo (e.g. 22)"
+    ),
+    OpenApiParameter(
+        "distrito", OpenApiTypes.STR, description="distrito name or ubigeo (e.g. 220601)"
+    ),
     OpenApiParameter("clone", OpenApiTypes.STR, description="clone code (e.g. ICS-95)"),
-    OpenApiParameter("mapped", OpenApiTypes.BOOL, description="true: with a boundary; false: without"),
+    OpenApiParameter(
+        "mapped", OpenApiTypes.BOOL, description="true: with a boundary; false: without"
+    ),
     OpenApiParameter("q", OpenApiTypes.STR, description="search names, DNI, code, comunidad"),
 ]
 

@@ -16,6 +16,6 @@ router.register("organisations", api.OrganisationViewSet, basename="organisation
 
 urlpatterns = [
     path("v1/stats/", api.StatsView.as_view(), name="api-stats"),
-    path("v1/", include(router.urls)),
+    path("v1/", include((router.urls, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

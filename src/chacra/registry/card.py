@@ -61,7 +61,11 @@ def _feature(plot: Plot) -> dict[str, Any] | None:
     return {
         "type": "Feature",
         "geometry": json.loads(geom.geojson),
-        "properties": {"code": plot.code, "area_ha": plot.area_ha, "mapped": plot.boundary is not None},
+        "properties": {
+            "code": plot.code,
+            "area_ha": plot.area_ha,
+            "mapped": plot.boundary is not None,
+        },
     }
 
 

@@ -39,12 +39,15 @@ def to_shapely(value: Any, *, field: str = "geometry") -> Any:
             return shapely.from_geojson(text) if text.startswith("{") else shapely.from_wkt(text)
     except (shapely.errors.GEOSException, ValueError) as exc:
         raise InvalidInput(
-            f"{field}: cannot read {str(value)[:60]!r} ({exc}); give GeoJSON or WKT in lon/lat degrees",
+            f"{field}: cannot read {str(value)[:60]!r} ({exc}); "
+            "give GeoJSON or WKT in lon/lat degrees",
             field=field,
         ) from exc
     if isinstance(value, shapely.Geometry):
         return value
-    raise InvalidInput(f"{field}: unsupported geometry value of type {type(value).__name__}", field=field)
+    raise InvalidInput(
+        f"{field}: unsupported geometry value of type {type(value).__name__}", field=field
+    )
 
 
 def _check_bounds(geom: Any, field: str) -> None:
@@ -67,14 +70,17 @@ def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
     pt = to_shapely(point, field="location")
     if pt is not None:
         if pt.geom_type != "Point":
-            raise InvalidInput(f"location: expected a Point, got a {pt.geom_type}", field="location")
+            raise InvalidInput(
+                f"location: expected a Point, got a {pt.geom_type}", field="location"
+            )
         _check_bounds(pt, "location")
     if geom is None:
         loc = Point(pt.x, pt.y, srid=4326) if pt is not None else None
         return PlotShape(boundary=None, location=loc, area_ha=None, repaired=False)
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise InvalidInput(
-            f"boundary: expected a Polygon or MultiPolygon, got a {geom.geom_type}", field="boundary"
+            f"boundary: expected a Polygon or MultiPolygon, got a {geom.geom_type}",
+            field="boundary",
         )
     _check_bounds(geom, "boundary")
     fixed = repair_polygonal(shapely.force_2d(geom))

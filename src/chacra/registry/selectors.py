@@ -73,7 +73,9 @@ def _place_q(prefix: str, value: str | None, level: str) -> Q:
 
 def producer_list(*, scope: Scope, filters: PlotFilters | None = None) -> QuerySet[Producer]:
     f = filters or PlotFilters()
-    qs = _scoped(scope, Producer.objects.select_related("comunidad__distrito__provincia__departamento"))
+    qs = _scoped(
+        scope, Producer.objects.select_related("comunidad__distrito__provincia__departamento")
+    )
     qs = qs.filter(_place_q("", f.region, "region") & _place_q("", f.distrito, "distrito"))
     if f.clone:
         qs = qs.filter(plots__grafts__clone__code__iexact=f.clone)
@@ -101,7 +103,8 @@ def producer_get(*, scope: Scope, pk: int) -> Producer:
 def plot_list(*, scope: Scope, filters: PlotFilters | None = None) -> QuerySet[Plot]:
     f = filters or PlotFilters()
     qs = _scoped(
-        scope, Plot.objects.select_related("producer", "comunidad__distrito__provincia__departamento")
+        scope,
+        Plot.objects.select_related("producer", "comunidad__distrito__provincia__departamento"),
     )
     qs = qs.filter(_place_q("", f.region, "region") & _place_q("", f.distrito, "distrito"))
     if f.clone:
@@ -155,7 +158,7 @@ def totals_by_region(*, scope: Scope) -> list[dict[str, Any]]:
 
     names = Departamento.objects.filter(provincias__distritos__comunidades__producers__isnull=False)
     if scope.role == Role.REGIONAL or scope.role == Role.AGENT:
-        names = names.filter(pk=scope.region_id)
+        names = names.filter(pk=scope.region_id or 0)
     return [
         {"region": d.name, **programme_totals(scope=scope, region=d.ubigeo)}
         for d in names.distinct().order_by("name")

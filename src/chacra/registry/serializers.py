@@ -55,15 +55,32 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 class ProducerSerializer(serializers.ModelSerializer[Producer]):
     comunidad_name = serializers.CharField(source="comunidad.name", read_only=True)
     distrito = serializers.CharField(source="comunidad.distrito.name", read_only=True)
-    region = serializers.CharField(source="comunidad.distrito.provincia.departamento.name", read_only=True)
+    region = serializers.CharField(
+        source="comunidad.distrito.provincia.departamento.name", read_only=True
+    )
     age = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Producer
         fields = [
-            "id", "code", "surnames", "given_names", "dni", "sex", "age", "birth_date",
-            "age_at_registration", "registered_on", "phone", "household_size", "comunidad",
-            "comunidad_name", "distrito", "region", "consent_given_on", "consent_method",
+            "id",
+            "code",
+            "surnames",
+            "given_names",
+            "dni",
+            "sex",
+            "age",
+            "birth_date",
+            "age_at_registration",
+            "registered_on",
+            "phone",
+            "household_size",
+            "comunidad",
+            "comunidad_name",
+            "distrito",
+            "region",
+            "consent_given_on",
+            "consent_method",
         ]
 
 
@@ -73,16 +90,30 @@ class PlotSerializer(GeoFeatureModelSerializer):
     geometry = GeometrySerializerMethodField()
     producer_name = serializers.CharField(source="producer.full_name", read_only=True)
     distrito = serializers.CharField(source="comunidad.distrito.name", read_only=True)
-    region = serializers.CharField(source="comunidad.distrito.provincia.departamento.name", read_only=True)
+    region = serializers.CharField(
+        source="comunidad.distrito.provincia.departamento.name", read_only=True
+    )
     is_mapped = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Plot
         geo_field = "geometry"
         fields = [
-            "id", "code", "producer", "producer_name", "comunidad", "distrito", "region",
-            "area_ha", "declared_area_ha", "property_area_ha", "land_title",
-            "cacao_in_production_ha", "mapping_method", "mapped_on", "is_mapped",
+            "id",
+            "code",
+            "producer",
+            "producer_name",
+            "comunidad",
+            "distrito",
+            "region",
+            "area_ha",
+            "declared_area_ha",
+            "property_area_ha",
+            "land_title",
+            "cacao_in_production_ha",
+            "mapping_method",
+            "mapped_on",
+            "is_mapped",
             "geometry_repaired",
         ]
 

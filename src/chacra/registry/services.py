@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
@@ -49,7 +50,7 @@ def require_producer_write(*, actor: Any, producer: Producer | None, comunidad: 
     if scope.role == Role.REGIONAL:
         return
     if scope.role == Role.AGENT and (
-        producer is None or producer.agents.filter(pk=scope.user_id).exists()
+        producer is None or producer.agents.filter(pk=scope.user_id or 0).exists()
     ):
         return
     raise AccessDenied("your role cannot change producer records")
@@ -95,7 +96,9 @@ def producer_register(
 
 
 @transaction.atomic
-def producer_update(*, actor: Any, producer: Producer, source: str = "code", **changes: Any) -> Producer:
+def producer_update(
+    *, actor: Any, producer: Producer, source: str = "code", **changes: Any
+) -> Producer:
     require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
     for name, value in changes.items():
         if not hasattr(producer, name):
@@ -151,7 +154,9 @@ def plot_register(
     """Register a plot with a polygon, or a point and a declared area, or neither yet."""
     comunidad = comunidad or producer.comunidad
     require_producer_write(actor=actor, producer=producer, comunidad=comunidad)
-    plot = Plot(code=code or _next_code("PA", Plot), producer=producer, comunidad=comunidad, **fields)
+    plot = Plot(
+        code=code or _next_code("PA", Plot), producer=producer, comunidad=comunidad, **fields
+    )
     _apply_shape(plot, boundary, point, method)
     plot.mapped_on = mapped_on
     plot.mapped_by = actor if plot.mapping_method != MappingMethod.NOT_MAPPED else None
@@ -177,7 +182,7 @@ def plot_remap(
     if not plot.geometry_versions.exists() and plot.mapping_method != MappingMethod.NOT_MAPPED:
         _version_add(plot, actor)  # a plot created outside the services: keep what it had
     _apply_shape(plot, boundary, point, method)
-    plot.mapped_on = mapped_on or dt.date.today()
+    plot.mapped_on = mapped_on or timezone.localdate()
     plot.mapped_by = actor
     instance_save(actor=actor, instance=plot, source=source)
     _version_add(plot, actor)
@@ -225,7 +230,9 @@ def graft_record(
         found = Clone.objects.filter(code__iexact=clone).first()
         if found is None:
             known = ", ".join(Clone.objects.values_list("code", flat=True))
-            raise InvalidInput(f"clone: {clone!r} is not in the catalogue; known: {known}", field="clone")
+            raise InvalidInput(
+                f"clone: {clone!r} is not in the catalogue; known: {known}", field="clone"
+            )
         clone = found
     graft = Graft(plot=plot, clone=clone, grafted_ha=grafted_ha, grafted_on=_month(grafted_on))
     return instance_save(actor=actor, instance=graft, source=source)  # type: ignore[return-value]

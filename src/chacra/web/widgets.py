@@ -16,6 +16,7 @@ class PlotMapWidget(OpenLayersWidget):
     default_zoom = 15
 
     class Media:
+        extend = False  # the parent's Media points at a CDN
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js")
 

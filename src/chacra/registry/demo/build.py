@@ -60,10 +60,14 @@ def _split(total: int, shares: dict[str, float]) -> dict[str, int]:
 
 
 def _problems_inject(plots: list[Plot], rng: np.random.Generator) -> dict[str, list[str]]:
-    """Deliberate faults for later checks to find: overlaps, a plot with no geometry, bad declarations."""
+    """Deliberate faults for later checks: overlaps, a plot with no geometry, a bad declaration."""
     poly = [i for i, p in enumerate(plots) if p.boundary is not None and i > 0]
     picks = [int(i) for i in rng.choice(poly, 8, replace=False)]
-    problems: dict[str, list[str]] = {"overlapping": [], "no_geometry": [], "declared_vs_measured": []}
+    problems: dict[str, list[str]] = {
+        "overlapping": [],
+        "no_geometry": [],
+        "declared_vs_measured": [],
+    }
     for a, b in zip(picks[0:6:2], picks[1:6:2], strict=True):
         src = shapely.from_wkb(bytes(plots[a].boundary.wkb))  # type: ignore[union-attr]
         moved = shapely.affinity.translate(src, xoff=0.0003, yoff=0.0002)  # ~35 m away: overlaps
@@ -84,7 +88,11 @@ def _problems_inject(plots: list[Plot], rng: np.random.Generator) -> dict[str, l
 
 
 def _example_record(
-    producer: Producer, plot: Plot, planting: Planting, comunidad: Comunidad, rng: np.random.Generator
+    producer: Producer,
+    plot: Plot,
+    planting: Planting,
+    comunidad: Comunidad,
+    rng: np.random.Generator,
 ) -> None:
     """The record the programme's report shows: San Juan de Pacayzapa, male, 56, 0.49 ha."""
     producer.comunidad = plot.comunidad = comunidad
@@ -122,11 +130,10 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
     region_ha = {k: v * n / FULL_PRODUCERS for k, v in REGION_HECTARES.items()}
 
     distritos = places_load()
-    region_weight = {
-        r: sum(d.weight for d in DISTRITOS if d.ubigeo[:2] == r) for r in per_region
-    }
+    region_weight = {r: sum(d.weight for d in DISTRITOS if d.ubigeo[:2] == r) for r in per_region}
     expected = {
-        d.ubigeo: per_region[d.ubigeo[:2]] * d.weight / region_weight[d.ubigeo[:2]] for d in DISTRITOS
+        d.ubigeo: per_region[d.ubigeo[:2]] * d.weight / region_weight[d.ubigeo[:2]]
+        for d in DISTRITOS
     }
     per_distrito = {k: max(3, round(v / 40)) for k, v in expected.items()}
     comunidades = comunidades_create(distritos, per_distrito, rng)
@@ -135,10 +142,20 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
         [expected[c.distrito.ubigeo] / per_distrito[c.distrito.ubigeo] for c in comunidades]
     ) * rng.gamma(4.0, 0.25, len(comunidades))
     orgs = organisations_create()
-    users = users_create({r: max(1, math.ceil(c / PRODUCERS_PER_AGENT)) for r, c in per_region.items()})
+    users = users_create(
+        {r: max(1, math.ceil(c / PRODUCERS_PER_AGENT)) for r, c in per_region.items()}
+    )
     clones = {c.code: c for c in Clone.objects.all()}
 
-    producers = farms.producers_build(comunidades, region_of, weights, n, rng)
+    # Exact producer counts per region; San Martín first, so producer 1 can be the report's record.
+    which = np.concatenate(
+        [
+            rng.choice(idx, per_region[r], p=weights[idx] / weights[idx].sum())
+            for r in sorted(per_region, key=lambda r: r != "22")
+            for idx in [np.flatnonzero([region_of[c.pk] == r for c in comunidades])]
+        ]
+    )
+    producers = farms.producers_build(comunidades, which, rng)
     plots = farms.plots_build(producers, region_of, region_ha, rng)
     plantings, grafts = farms.plantings_build(plots, clones, rng)
     problems = _problems_inject(plots, rng)
@@ -151,7 +168,9 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
     for agent in users["agent"]:
         agents_by_region.setdefault(f"{agent.profile.region.ubigeo}", []).append(agent)
     agent_of = {
-        p.pk: agents_by_region[region_of[p.comunidad_id]][p.comunidad_id % len(agents_by_region[region_of[p.comunidad_id]])]
+        p.pk: agents_by_region[region_of[p.comunidad_id]][
+            p.comunidad_id % len(agents_by_region[region_of[p.comunidad_id]])
+        ]
         for p in producers
     }
     Producer.agents.through.objects.bulk_create(
@@ -159,7 +178,9 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
         batch_size=BATCH,
     )
     for plot in plots:
-        plot.mapped_by = agent_of[plot.producer.pk] if plot.mapping_method != MappingMethod.NOT_MAPPED else None
+        plot.mapped_by = (
+            agent_of[plot.producer.pk] if plot.mapping_method != MappingMethod.NOT_MAPPED else None
+        )
     plots = _bulk(Plot, plots)
     _bulk(PlotGeometryVersion, farms.versions_build(plots))
     _bulk(Planting, plantings)
@@ -175,10 +196,18 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
     _bulk(
         Membership,
         [
-            Membership(producer=p, organisation=coops[region_of[p.comunidad_id]][i % len(coops[region_of[p.comunidad_id]])], since=p.registered_on)
+            Membership(
+                producer=p,
+                organisation=coops[region_of[p.comunidad_id]][
+                    i % len(coops[region_of[p.comunidad_id]])
+                ],
+                since=p.registered_on,
+            )
             for i, p in enumerate(producers)
             if join[i] and coops.get(region_of[p.comunidad_id])
         ],
     )
     hectares = sum(float(p.cacao_installed_ha) for p in plantings)
-    return DemoReport(producers=len(producers), plots=len(plots), hectares=hectares, problems=problems)
+    return DemoReport(
+        producers=len(producers), plots=len(plots), hectares=hectares, problems=problems
+    )

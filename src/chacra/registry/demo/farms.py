@@ -47,7 +47,7 @@ def _ha(x: float) -> Decimal:
     return Decimal(f"{x:.2f}")
 
 
-def _geos(geom: Any) -> GEOSGeometry:
+def _geos(geom: Any) -> Any:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
 
 
@@ -59,11 +59,10 @@ class Farms:
 
 
 def producers_build(
-    comunidades: list[Comunidad], region_of: dict[int, str], weights: np.ndarray, n: int,
-    rng: np.random.Generator,
+    comunidades: list[Comunidad], which: np.ndarray, rng: np.random.Generator
 ) -> list[Producer]:
-    """``n`` producers spread over comunidades by ``weights``."""
-    which = rng.choice(len(comunidades), n, p=weights / weights.sum())
+    """One producer in ``comunidades[i]`` for each ``i`` in ``which``."""
+    n = len(which)
     female = rng.random(n) < 0.28
     surname_idx = rng.integers(0, len(SURNAMES), (n, 2))
     given = np.where(
@@ -108,7 +107,9 @@ def producers_build(
 
 
 def plots_build(
-    producers: list[Producer], region_of: dict[int, str], region_ha: dict[str, float],
+    producers: list[Producer],
+    region_of: dict[int, str],
+    region_ha: dict[str, float],
     rng: np.random.Generator,
 ) -> list[Plot]:
     """One plot per producer, a second for ~15%; areas scaled to each region's hectares."""
@@ -173,7 +174,9 @@ def plantings_build(
                 forestry_ha=_ha(ha * rng.uniform(0.15, 0.5)) if agroforestry[i] else Decimal(0),
             )
         )
-        plot.cacao_in_production_ha = _ha(ha * rng.uniform(0.5, 1.0)) if installed[i] < 30 else Decimal(0)
+        plot.cacao_in_production_ha = (
+            _ha(ha * rng.uniform(0.5, 1.0)) if installed[i] < 30 else Decimal(0)
+        )
         if group[i] < 2:
             code = str(fine[i]) if group[i] == 0 else "CCN-51"
             grafts.append(
@@ -190,8 +193,14 @@ def plantings_build(
 def versions_build(plots: list[Plot]) -> list[PlotGeometryVersion]:
     return [
         PlotGeometryVersion(
-            plot=p, version=1, boundary=p.boundary, location=p.location, area_ha=p.area_ha,
-            mapping_method=p.mapping_method, mapped_on=p.mapped_on, mapped_by=p.mapped_by,
+            plot=p,
+            version=1,
+            boundary=p.boundary,
+            location=p.location,
+            area_ha=p.area_ha,
+            mapping_method=p.mapping_method,
+            mapped_on=p.mapped_on,
+            mapped_by=p.mapped_by,
         )
         for p in plots
         if p.mapping_method != MappingMethod.NOT_MAPPED
@@ -199,7 +208,9 @@ def versions_build(plots: list[Plot]) -> list[PlotGeometryVersion]:
 
 
 def visits_build(
-    producers: list[Producer], plots_of: dict[int, list[Plot]], agent_of: dict[int, Any],
+    producers: list[Producer],
+    plots_of: dict[int, list[Plot]],
+    agent_of: dict[int, Any],
     rng: np.random.Generator,
 ) -> list[ExtensionVisit]:
     activities = np.array(VisitActivity.values)
@@ -212,7 +223,8 @@ def visits_build(
             loc = plot.location if plot is not None else producer.comunidad.location
             visits.append(
                 ExtensionVisit(
-                    date=_month(int(rng.integers(0, 46))) + dt.timedelta(days=int(rng.integers(0, 28))),
+                    date=_month(int(rng.integers(0, 46)))
+                    + dt.timedelta(days=int(rng.integers(0, 28))),
                     agent=agent_of[producer.pk],
                     producer=producer,
                     plot=plot,

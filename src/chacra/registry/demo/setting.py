@@ -66,13 +66,17 @@ def comunidades_create(
         dist = rng.uniform(2_000, 20_000, k)
         bearing = rng.uniform(0, 2 * np.pi, k)
         for i in range(k):
-            name = str(names[i % len(names)]) + ("" if i < len(names) else f" {i // len(names) + 1}")
+            name = str(names[i % len(names)]) + (
+                "" if i < len(names) else f" {i // len(names) + 1}"
+            )
             if row.ubigeo == "220502" and i == 0:
                 name = "San Juan de Pacayzapa"  # the record shown in the programme's report
             lat = row.lat + dist[i] * np.sin(bearing[i]) / M_PER_DEG
             lon = row.lon + dist[i] * np.cos(bearing[i]) / (M_PER_DEG * np.cos(np.radians(row.lat)))
             rows.append(
-                Comunidad(name=name, distrito=distritos[row.ubigeo], location=Point(lon, lat, srid=4326))
+                Comunidad(
+                    name=name, distrito=distritos[row.ubigeo], location=Point(lon, lat, srid=4326)
+                )
             )
     return Comunidad.objects.bulk_create(rows)
 
@@ -98,8 +102,20 @@ def organisations_create() -> dict[str, list[Organisation]]:
         add(name, OrganisationKind.PROGRAMME_OFFICE, region, lat, lon)
     for row in DISTRITOS[::3]:
         region = row.ubigeo[:2]
-        add(f"Cooperativa Agraria Demo {row.capital}", OrganisationKind.COOPERATIVE, region, row.lat, row.lon)
-    add("Asociación de Productores Demo Aguaytía", OrganisationKind.ASSOCIATION, "25", -9.038, -75.509)
+        add(
+            f"Cooperativa Agraria Demo {row.capital}",
+            OrganisationKind.COOPERATIVE,
+            region,
+            row.lat,
+            row.lon,
+        )
+    add(
+        "Asociación de Productores Demo Aguaytía",
+        OrganisationKind.ASSOCIATION,
+        "25",
+        -9.038,
+        -75.509,
+    )
     add("Exportadora Demo Cacao Fino S.A.C.", OrganisationKind.BUYER, None, -12.05, -77.10)
     add("Comercializadora Demo Amazonía S.A.", OrganisationKind.BUYER, "22", -6.49, -76.37)
     add("Planta Demo Cacao Curimaná", OrganisationKind.PROCESSOR, "25", -8.44, -75.15)

@@ -20,7 +20,9 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
-    ruc = models.CharField(_("RUC"), max_length=11, blank=True, help_text=_("Tax number, 11 digits"))
+    ruc = models.CharField(
+        _("RUC"), max_length=11, blank=True, help_text=_("Tax number, 11 digits")
+    )
     departamento = models.ForeignKey(
         "registry.Departamento",
         verbose_name=_("departamento"),
@@ -43,10 +45,16 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name=_("producer"), on_delete=models.CASCADE, related_name="memberships"
+        "registry.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     since = models.DateField(_("member since"), null=True, blank=True)
     member_number = models.CharField(_("member number"), max_length=30, blank=True)

@@ -7,10 +7,15 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 
+UBIGEO_MESSAGES = {
+    2: _("A departamento's INEI ubigeo code has 2 digits, e.g. 22."),
+    4: _("A provincia's INEI ubigeo code has 4 digits, e.g. 2206."),
+    6: _("A distrito's INEI ubigeo code has 6 digits, e.g. 220601."),
+}
+
+
 def _ubigeo(digits: int) -> RegexValidator:
-    return RegexValidator(
-        rf"^\d{{{digits}}}$", _("An INEI ubigeo code here has exactly %(n)s digits.") % {"n": digits}
-    )
+    return RegexValidator(rf"^\d{{{digits}}}$", UBIGEO_MESSAGES[digits])
 
 
 class Departamento(models.Model):
@@ -32,7 +37,10 @@ class Provincia(models.Model):
     ubigeo = models.CharField(_("ubigeo"), max_length=4, unique=True, validators=[_ubigeo(4)])
     name = models.CharField(_("name"), max_length=80)
     departamento = models.ForeignKey(
-        Departamento, verbose_name=_("departamento"), on_delete=models.PROTECT, related_name="provincias"
+        Departamento,
+        verbose_name=_("departamento"),
+        on_delete=models.PROTECT,
+        related_name="provincias",
     )
 
     class Meta:
@@ -76,7 +84,9 @@ class Comunidad(models.Model):
         verbose_name_plural = _("comunidades")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["distrito", "name"], name="comunidad_unique_in_distrito")
+            models.UniqueConstraint(
+                fields=["distrito", "name"], name="comunidad_unique_in_distrito"
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,28 +22,40 @@ class MappingMethod(models.TextChoices):
 class Plot(models.Model):
     code = models.CharField(_("code"), max_length=24, unique=True)
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name=_("producer"), on_delete=models.PROTECT, related_name="plots"
+        "registry.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        related_name="plots",
     )
     comunidad = models.ForeignKey(
-        "registry.Comunidad", verbose_name=_("comunidad"), on_delete=models.PROTECT, related_name="plots"
+        "registry.Comunidad",
+        verbose_name=_("comunidad"),
+        on_delete=models.PROTECT,
+        related_name="plots",
     )
     name = models.CharField(_("plot name"), max_length=80, blank=True)
     property_area_ha = models.DecimalField(_("property area (ha)"), null=True, blank=True, **HA)  # type: ignore[arg-type]
     land_title = models.BooleanField(_("land title"), default=False)
     cacao_in_production_ha = models.DecimalField(
-        _("cacao in production (ha)"), null=True, blank=True, **HA  # type: ignore[arg-type]
+        _("cacao in production (ha)"),
+        null=True,
+        blank=True,
+        **HA,  # type: ignore[arg-type]
     )
     boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     declared_area_ha = models.DecimalField(_("declared area (ha)"), null=True, blank=True, **HA)  # type: ignore[arg-type]
     area_ha = models.FloatField(_("measured area (ha)"), null=True, blank=True, editable=False)
     mapping_method = models.CharField(
-        _("mapped by"), max_length=16, choices=MappingMethod.choices, default=MappingMethod.NOT_MAPPED
+        _("mapping method"),
+        max_length=16,
+        choices=MappingMethod.choices,
+        default=MappingMethod.NOT_MAPPED,
     )
     mapped_on = models.DateField(_("mapped on"), null=True, blank=True)
     mapped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("mapped by (person)"),
+        verbose_name=_("mapped by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -68,22 +80,34 @@ class Plot(models.Model):
     def clean(self) -> None:
         if self.boundary is not None and not self.boundary.valid:
             raise ValidationError(
-                {"boundary": _("Invalid polygon: %(reason)s") % {"reason": self.boundary.valid_reason}}
+                {
+                    "boundary": _("Invalid polygon: %(reason)s")
+                    % {"reason": self.boundary.valid_reason}
+                }
             )
 
 
 class PlotGeometryVersion(models.Model):
     """Every geometry a plot has had; the current one is also kept on the plot."""
 
-    plot = models.ForeignKey(Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="geometry_versions")
+    plot = models.ForeignKey(
+        Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="geometry_versions"
+    )
     version = models.PositiveIntegerField(_("version"))
     boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     area_ha = models.FloatField(_("measured area (ha)"), null=True, blank=True)
-    mapping_method = models.CharField(_("mapped by"), max_length=16, choices=MappingMethod.choices)
+    mapping_method = models.CharField(
+        _("mapping method"), max_length=16, choices=MappingMethod.choices
+    )
     mapped_on = models.DateField(_("mapped on"), null=True, blank=True)
     mapped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mapped by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -91,7 +115,9 @@ class PlotGeometryVersion(models.Model):
         verbose_name = _("plot geometry version")
         verbose_name_plural = _("plot geometry versions")
         ordering = ["plot", "-version"]
-        constraints = [models.UniqueConstraint(fields=["plot", "version"], name="plot_geometry_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plot", "version"], name="plot_geometry_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.plot_id} v{self.version}"
@@ -122,9 +148,13 @@ class Clone(models.Model):
 class Planting(models.Model):
     """CACAO INSTALADO CON LA ALIANZA: what was installed on a plot, and when."""
 
-    plot = models.ForeignKey(Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="plantings")
+    plot = models.ForeignKey(
+        Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="plantings"
+    )
     cacao_installed_ha = models.DecimalField(_("cacao installed (ha)"), **HA)  # type: ignore[arg-type]
-    installed_on = models.DateField(_("month-year installed"), help_text=_("First day of the month"))
+    installed_on = models.DateField(
+        _("month-year installed"), help_text=_("First day of the month")
+    )
     temporary_shade_ha = models.DecimalField(_("temporary shade (ha)"), default=0, **HA)  # type: ignore[arg-type]
     forestry_ha = models.DecimalField(_("forestry (ha)"), default=0, **HA)  # type: ignore[arg-type]
 
@@ -138,9 +168,13 @@ class Planting(models.Model):
 
 
 class Graft(models.Model):
-    plot = models.ForeignKey(Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="grafts")
+    plot = models.ForeignKey(
+        Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="grafts"
+    )
     grafted_ha = models.DecimalField(_("cacao grafted (ha)"), **HA)  # type: ignore[arg-type]
-    clone = models.ForeignKey(Clone, verbose_name=_("clone used"), on_delete=models.PROTECT, related_name="grafts")
+    clone = models.ForeignKey(
+        Clone, verbose_name=_("clone used"), on_delete=models.PROTECT, related_name="grafts"
+    )
     grafted_on = models.DateField(_("month-year grafted"), help_text=_("First day of the month"))
 
     class Meta:

@@ -42,13 +42,16 @@ class Producer(models.Model):
         blank=True,
         validators=[MinValueValidator(12), MaxValueValidator(110)],
     )
-    registered_on = models.DateField(_("registered on"), default=dt.date.today)
+    registered_on = models.DateField(_("registered on"), default=timezone.localdate)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     household_size = models.PositiveSmallIntegerField(
         _("household size"), null=True, blank=True, validators=[MaxValueValidator(40)]
     )
     comunidad = models.ForeignKey(
-        "registry.Comunidad", verbose_name=_("comunidad"), on_delete=models.PROTECT, related_name="producers"
+        "registry.Comunidad",
+        verbose_name=_("comunidad"),
+        on_delete=models.PROTECT,
+        related_name="producers",
     )
     agents = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -56,9 +59,11 @@ class Producer(models.Model):
         blank=True,
         related_name="assigned_producers",
     )
-    consent_given_on = models.DateField(_("consent to data processing given on"), null=True, blank=True)
+    consent_given_on = models.DateField(
+        _("consent to data processing given on"), null=True, blank=True
+    )
     consent_method = models.CharField(
-        _("consent given by"), max_length=20, choices=ConsentMethod.choices, blank=True
+        _("how consent was given"), max_length=20, choices=ConsentMethod.choices, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -24,10 +24,16 @@ class VisitActivity(models.TextChoices):
 class ExtensionVisit(models.Model):
     date = models.DateField(_("date"))
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="visits"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="visits",
     )
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name=_("producer"), on_delete=models.CASCADE, related_name="visits"
+        "registry.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.CASCADE,
+        related_name="visits",
     )
     plot = models.ForeignKey(
         "registry.Plot",
@@ -49,13 +55,21 @@ class ExtensionVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.producer_id}"
 
+    @property
+    def activity_labels(self) -> list[str]:
+        labels = dict(VisitActivity.choices)
+        return [str(labels.get(a, a)) for a in self.activities]
+
     def clean(self) -> None:
         allowed = set(VisitActivity.values)
         if not isinstance(self.activities, list) or not set(self.activities) <= allowed:
-            bad = sorted(set(self.activities or []) - allowed) if isinstance(self.activities, list) else self.activities
+            given = self.activities if isinstance(self.activities, list) else [self.activities]
+            bad = ", ".join(repr(a) for a in given if a not in allowed)
             raise ValidationError(
-                {"activities": _("Unknown activities %(bad)s; accepted: %(ok)s")
-                 % {"bad": bad, "ok": ", ".join(sorted(allowed))}}
+                {
+                    "activities": _("Unknown activities %(bad)s; accepted: %(ok)s")
+                    % {"bad": bad, "ok": ", ".join(sorted(allowed))}
+                }
             )
         if self.plot_id and self.plot and self.plot.producer_id != self.producer_id:
             raise ValidationError({"plot": _("This plot belongs to another producer.")})

@@ -35,15 +35,19 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from exc
             self.stdout.write(
                 f"Demo loaded ({opts['size']}, seed {opts['seed']}): {report.producers} producers, "
-                f"{report.plots} plots, {report.hectares:,.0f} ha in {time.perf_counter() - started:.1f} s"
+                f"{report.plots} plots, {report.hectares:,.0f} ha "
+                f"in {time.perf_counter() - started:.1f} s"
             )
             for kind, codes in report.problems.items():
                 self.stdout.write(f"  deliberate problem, {kind}: {', '.join(codes)}")
         self.stdout.write(
-            "Logins (password for all: %s): admin, staff, regional-sm, regional-hco, regional-uca, "
-            "agent-sm-01, investor, buyer" % DEMO_PASSWORD
+            f"Logins (password for all: {DEMO_PASSWORD}): admin, staff, regional-sm, "
+            "regional-hco, regional-uca, "
+            "agent-sm-01, investor, buyer"
         )
         if opts["no_serve"]:
             return
-        self.stdout.write(f"chacra is at http://{opts['addrport']}/  (login: admin / {DEMO_PASSWORD})")
+        self.stdout.write(
+            f"chacra is at http://{opts['addrport']}/  (login: admin / {DEMO_PASSWORD})"
+        )
         call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)

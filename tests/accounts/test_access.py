@@ -1,0 +1,230 @@
+"""Walk every URL as every role and as an anonymous visitor: what each may open, and what leaks.
+
+EXPECTED must name every route chacra has (outside the admin, tested below): a new route without
+an expectation here fails ``test_every_route_has_an_expectation``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from chacra.registry.models import ExtensionVisit, Plot, Producer
+
+ROLES = ["anonymous", "admin", "staff", "regional-sm", "agent-sm-01", "investor", "buyer"]
+USERNAME = {r: (None if r == "anonymous" else r) for r in ROLES}
+PERSONAL = {"admin", "staff", "regional-sm", "agent-sm-01"}
+
+
+def _by_role(anonymous: int, personal: int, aggregate: int) -> dict[str, int]:
+    return {
+        r: anonymous if r == "anonymous" else personal if r in PERSONAL else aggregate
+        for r in ROLES
+    }
+
+
+OPEN = dict.fromkeys(ROLES, 200)
+PAGE_AGGREGATE = _by_role(302, 200, 200)
+PAGE_PERSONAL = _by_role(302, 200, 403)
+API_AGGREGATE = _by_role(403, 200, 200)
+API_PERSONAL = _by_role(403, 200, 403)
+
+# url name -> (kwargs key, expected status by role)
+EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
+    "home": (None, PAGE_AGGREGATE),
+    "producer-list": (None, PAGE_PERSONAL),
+    "producer-detail": ("mine", PAGE_PERSONAL),
+    "login": (None, OPEN),
+    "logout": (None, dict.fromkeys(ROLES, 405)),  # logging out takes a POST
+    "set_language": (None, dict.fromkeys(ROLES, 302)),
+    "api-stats": (None, API_AGGREGATE),
+    "api-schema": (None, OPEN),
+    "api:api-root": (None, API_AGGREGATE),
+    "api:producer-list": (None, API_PERSONAL),
+    "api:producer-detail": ("mine", API_PERSONAL),
+    "api:plot-list": (None, API_PERSONAL),
+    "api:plot-detail": ("my_plot", API_PERSONAL),
+    "api:visit-list": (None, API_PERSONAL),
+    "api:visit-detail": ("my_visit", API_PERSONAL),
+    "api:departamento-list": (None, API_AGGREGATE),
+    "api:departamento-detail": ("departamento", API_AGGREGATE),
+    "api:provincia-list": (None, API_AGGREGATE),
+    "api:provincia-detail": ("provincia", API_AGGREGATE),
+    "api:distrito-list": (None, API_AGGREGATE),
+    "api:distrito-detail": ("distrito", API_AGGREGATE),
+    "api:comunidad-list": (None, API_AGGREGATE),
+    "api:comunidad-detail": ("comunidad", API_AGGREGATE),
+    "api:organisation-list": (None, API_AGGREGATE),
+    "api:organisation-detail": ("organisation", API_AGGREGATE),
+}
+
+# Records outside San Martín: the SM regional office and SM agent must not reach them.
+OUT_OF_SCOPE = {
+    "producer-detail": "far",
+    "api:producer-detail": "far",
+    "api:plot-detail": "far_plot",
+    "api:visit-detail": "far_visit",
+}
+
+
+def _route_names(patterns: list[Any], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            names |= _route_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(prefix + p.name)
+    return names
+
+
+@pytest.fixture
+def objects(demo_db: Any) -> dict[str, Any]:
+    agent_producers = Producer.objects.filter(agents__username="agent-sm-01")
+    mine = agent_producers.filter(plots__boundary__isnull=False, visits__isnull=False).first()
+    far = Producer.objects.exclude(
+        comunidad__distrito__provincia__departamento__ubigeo="22"
+    ).first()
+    assert mine is not None
+    assert far is not None
+    my_plot = Plot.objects.filter(producer=mine).first()
+    far_plot = Plot.objects.filter(producer=far).first()
+    place = mine.comunidad
+    return {
+        "mine": mine.pk,
+        "far": far.pk,
+        "my_plot": my_plot.pk,
+        "far_plot": far_plot.pk,
+        "my_visit": ExtensionVisit.objects.filter(producer=mine).first().pk,
+        "far_visit": ExtensionVisit.objects.filter(producer=far).first().pk,
+        "comunidad": place.pk,
+        "distrito": place.distrito.pk,
+        "provincia": place.distrito.provincia.pk,
+        "departamento": place.distrito.provincia.departamento.pk,
+        "organisation": mine.memberships.first().organisation.pk
+        if mine.memberships.exists()
+        else 1,
+    }
+
+
+def _url(name: str, key: str | None, objects: dict[str, Any]) -> str:
+    return reverse(name, kwargs={"pk": objects[key]} if key else None)
+
+
+def _personal_strings() -> tuple[set[str], set[str]]:
+    dnis = set(Producer.objects.exclude(dni=None).values_list("dni", flat=True))
+    names = {f"{s} {g}" for s, g in Producer.objects.values_list("surnames", "given_names")}
+    return dnis, names
+
+
+def test_every_route_has_an_expectation() -> None:
+    assert _route_names(get_resolver().url_patterns) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_every_route(role: str, login: Any, objects: dict[str, Any]) -> None:
+    client = login(USERNAME[role])
+    dnis, names = _personal_strings()
+    for name, (key, expected) in EXPECTED.items():
+        response = client.get(_url(name, key, objects))
+        assert response.status_code == expected[role], f"{role} GET {name}"
+        if role not in PERSONAL:
+            body = response.content.decode()
+            leaked_dni = dnis & set(re.findall(r"(?<!\d)\d{8}(?!\d)", body))
+            assert not leaked_dni, f"{role} saw a DNI on {name}"
+            assert not [n for n in names if n in body], f"{role} saw a producer's name on {name}"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("regional-sm", 404), ("agent-sm-01", 404), ("staff", 200)]
+)
+def test_records_outside_the_scope_are_not_found(
+    role: str, status: int, login: Any, objects: dict[str, Any]
+) -> None:
+    client = login(role)
+    for name, key in OUT_OF_SCOPE.items():
+        assert client.get(_url(name, key, objects)).status_code == status, f"{role} GET {name}"
+
+
+def test_agent_sees_exactly_her_producers_in_pages_and_api(login: Any) -> None:
+    client = login("agent-sm-01")
+    assigned = set(
+        Producer.objects.filter(agents__username="agent-sm-01").values_list("code", flat=True)
+    )
+    assert 0 < len(assigned) < Producer.objects.count()
+    seen: set[str] = set()
+    url: str | None = reverse("api:producer-list")
+    while url:
+        page = client.get(url).json()
+        seen |= {row["code"] for row in page["results"]}
+        url = page["next"]
+    assert seen == assigned
+    listed = client.get(reverse("producer-list"))
+    assert listed.context["page"].paginator.count == len(assigned)
+
+
+def test_regional_office_sees_its_region_only(login: Any) -> None:
+    rows = login("regional-sm").get(reverse("api:plot-list"), {"page_size": 1000}).json()
+    regions = {f["properties"]["region"] for f in rows["features"]}
+    assert regions == {"San Martín"}
+
+
+def test_investor_gets_aggregates_not_people(login: Any) -> None:
+    client = login("investor")
+    stats = client.get(reverse("api-stats")).json()
+    assert stats["programme"]["producers"] == Producer.objects.count()
+    assert {r["region"] for r in stats["by_region"]} == {"Huánuco", "San Martín", "Ucayali"}
+    body = client.get(reverse("api:plot-list")).json()
+    assert body["code"] == "access_denied"
+
+
+# --- the admin: every registered model's list and add pages, as every role ----------------------
+
+ADMIN_PROGRAMME_ONLY = {"auth.user", "accounts.auditentry"}
+# Django's own admins (groups, API tokens) go by Django permissions: superusers only.
+ADMIN_SUPERUSER_ONLY = {"auth.group", "authtoken.tokenproxy"}
+PERSONAL_MODELS = {"registry.producer", "registry.plot", "registry.extensionvisit"}
+
+
+def _admin_status(role: str, label: str, action: str) -> int:
+    if role in ("anonymous", "investor", "buyer"):
+        return 302  # sent to the admin login: not staff
+    if label == "accounts.auditentry" and action == "add":
+        return 403  # the audit log is written by chacra only
+    if label in ADMIN_SUPERUSER_ONLY:
+        return 200 if role == "admin" else 403
+    if role in ("admin", "staff"):
+        return 200
+    if label in ADMIN_PROGRAMME_ONLY:
+        return 403
+    # Regional offices and agents: read reference data, add producers, plots and visits.
+    return 200 if action == "changelist" or label in PERSONAL_MODELS else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_the_admin(role: str, login: Any) -> None:
+    client = login(USERNAME[role])
+    assert client.get(reverse("admin:index")).status_code == (
+        302 if role in ("anonymous", "investor", "buyer") else 200
+    )
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        for action in ("changelist", "add"):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}")
+            assert client.get(url).status_code == _admin_status(role, label, action), (
+                f"{role} {action} {label}"
+            )
+
+
+def test_admin_lists_are_scoped(login: Any) -> None:
+    response = login("agent-sm-01").get(reverse("admin:registry_producer_changelist"))
+    assert (
+        response.context["cl"].result_count
+        == Producer.objects.filter(agents__username="agent-sm-01").count()
+    )
