@@ -6,7 +6,6 @@ from django.contrib.gis.db import models
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-
 UBIGEO_MESSAGES = {
     2: _("A departamento's INEI ubigeo code has 2 digits, e.g. 22."),
     4: _("A provincia's INEI ubigeo code has 4 digits, e.g. 2206."),
