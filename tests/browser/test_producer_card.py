@@ -164,7 +164,9 @@ def test_staff_card_maps_both_plots_offline(
     tooltips = page.locator("#plot-map .leaflet-tooltip")
     expect(tooltips).to_have_count(2)
     expect(tooltips.filter(has_text=data.polygon_plot.code)).to_have_count(1)
-    expect(tooltips.filter(has_text=data.point_plot.code)).to_have_count(1)
+    expect(tooltips.filter(has_text=data.point_plot.code)).to_have_text(
+        f"{data.point_plot.code} · ~1.20 ha"  # a GPS point shows its declared area
+    )
 
     page.screenshot(path=str(screens_dir / "producer_card.png"), full_page=True)
     page.locator("#plot-map").screenshot(path=str(screens_dir / "producer_card_map.png"))

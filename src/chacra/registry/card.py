@@ -64,6 +64,7 @@ def _feature(plot: Plot) -> dict[str, Any] | None:
         "properties": {
             "code": plot.code,
             "area_ha": plot.area_ha,
+            "declared_area_ha": float(plot.declared_area_ha) if plot.declared_area_ha else None,
             "mapped": plot.boundary is not None,
         },
     }

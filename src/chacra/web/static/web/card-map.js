@@ -11,8 +11,13 @@
     style: { color: "#b5651d", weight: 2, fillColor: "#e3a857", fillOpacity: 0.45 },
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: "#7a3e0e", fillOpacity: 0.7 }),
     onEachFeature: (f, l) => {
-      const a = f.properties.area_ha;
-      l.bindTooltip(f.properties.code + (a ? " · " + a.toFixed(2) + " ha" : ""), { permanent: true });
+      // Measured area for polygons; the declared area, marked with "~", for GPS points.
+      const p = f.properties;
+      const area = p.area_ha ? p.area_ha.toFixed(2) + " ha"
+        : p.declared_area_ha ? "~" + p.declared_area_ha.toFixed(2) + " ha" : "";
+      l.bindTooltip(p.code + (area ? " · " + area : ""), {
+        permanent: true, direction: "top", offset: [0, -8], className: "plot-label",
+      });
     },
   }).addTo(map);
   if (data.features.length) {
