@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        parser.add_argument("args", nargs="*", help="passed to the benchmark (use -- before flags)")
+        parser.add_argument(
+            "bench_args",
+            nargs=argparse.REMAINDER,
+            help="passed to the benchmark, e.g. --size small",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         folder = _benchmarks_dir()
@@ -33,6 +38,6 @@ class Command(BaseCommand):
             raise CommandError(f"cannot load {path}")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        code = module.run(list(opts["args"]))
+        code = module.run(list(opts["bench_args"]))
         if code:
             raise CommandError(f"benchmark {opts['name']} failed with exit code {code}")
