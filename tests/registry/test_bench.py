@@ -1,4 +1,4 @@
-"""``chacra bench``: finds benchmarks in benchmarks/ and runs them; the demo one reports its figures."""
+"""``chacra bench``: runs benchmarks from benchmarks/; the demo one reports its figures."""
 
 from __future__ import annotations
 
