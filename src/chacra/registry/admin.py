@@ -13,8 +13,9 @@ from django.contrib.gis import admin as gis_admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from chacra.accounts.models import AuditAction
 from chacra.accounts.scope import scope_for
-from chacra.accounts.services import instance_delete, instance_save
+from chacra.accounts.services import audit_record, instance_delete, instance_save
 from chacra.registry import selectors, services
 from chacra.registry.models import (
     Clone,
@@ -67,6 +68,32 @@ class AuditedAdmin(gis_admin.GISModelAdmin):
         for obj in queryset:
             instance_delete(actor=request.user, instance=obj, source="admin")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (plantings, grafts, memberships) are audited like their parent record."""
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            instance_delete(actor=request.user, instance=obj, source="admin")
+        for obj in rows:
+            instance_save(actor=request.user, instance=obj, source="admin")
+        formset.save_m2m()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Many-to-many changes (a producer's agents) leave an audit entry with both lists."""
+        obj = form.instance
+        m2m = [f.name for f in obj._meta.many_to_many if f.name in form.cleaned_data]
+        before = {name: sorted(getattr(obj, name).values_list("pk", flat=True)) for name in m2m}
+        super().save_related(request, form, formsets, change)
+        after = {name: sorted(getattr(obj, name).values_list("pk", flat=True)) for name in m2m}
+        changes = {k: [before[k], after[k]] for k in m2m if before[k] != after[k]}
+        if changes:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.UPDATE,
+                instance=obj,
+                changes=changes,
+                source="admin",
+            )
+
 
 class ScopedAdmin(AuditedAdmin):
     """Personal data: each role sees and edits only what its selector returns."""
@@ -85,9 +112,19 @@ class ScopedAdmin(AuditedAdmin):
         return self._programme_wide(request)
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
+class RegistryInline(admin.TabularInline):
+    """Rows of a producer or plot: editable by whoever may edit the parent record."""
+
     extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope_for(request.user).sees_personal_data
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class MembershipInline(RegistryInline):
+    model = Membership
     autocomplete_fields = ["organisation"]
 
 
@@ -108,25 +145,27 @@ class ProducerAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class PlantingInline(admin.TabularInline):
+class PlantingInline(RegistryInline):
     model = Planting
-    extra = 0
 
 
-class GraftInline(admin.TabularInline):
+class GraftInline(RegistryInline):
     model = Graft
-    extra = 0
 
 
-class GeometryVersionInline(admin.TabularInline):
+class GeometryVersionInline(RegistryInline):
     model = PlotGeometryVersion
-    extra = 0
     fields = ("version", "mapping_method", "area_ha", "mapped_on", "mapped_by", "recorded_at")
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # history is written by the services only
+
+    has_delete_permission = has_change_permission
 
 
 @admin.register(Plot)
@@ -181,7 +220,8 @@ class PlotAdmin(ScopedAdmin):
                 actor=request.user,
                 plot=obj,
                 boundary=obj.boundary,
-                point=obj.location,
+                # A new boundary brings a new centre unless the GPS point was edited too.
+                point=obj.location if "location" in form.changed_data else None,
                 method=obj.mapping_method,
                 mapped_on=obj.mapped_on,
                 source="admin",
