@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry
+from django.forms import MultiWidget
 from django.urls import reverse
 
 from chacra.accounts.models import AuditEntry
@@ -26,7 +27,15 @@ def _value(bound: Any) -> Any:
 
 
 def _form_fields(form: Any) -> dict[str, Any]:
-    return {form.add_prefix(name): _value(form[name]) for name in form.fields}
+    data = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if isinstance(field.widget, MultiWidget):  # e.g. a date and a time input
+            for i, part in enumerate(field.widget.decompress(form[name].value())):
+                data[f"{key}_{i}"] = "" if part is None else str(part)
+        else:
+            data[key] = _value(form[name])
+    return data
 
 
 def admin_post_data(response: Any, **changes: Any) -> dict[str, Any]:

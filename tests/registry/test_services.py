@@ -170,9 +170,24 @@ def test_investor_cannot_write() -> None:
         services.producer_update(actor=investor, producer=ProducerFactory(), phone="1")
 
 
+def test_visit_needs_an_extension_agent() -> None:
+    producer = ProducerFactory()
+    clerk = UserFactory(username="oficina")
+    user_set_role(actor=None, user=clerk, role=Role.STAFF)
+    with pytest.raises(InvalidInput, match="oficina is not one") as exc:
+        services.visit_record(actor=None, agent=clerk, producer=producer, date=dt.date(2015, 5, 2))
+    assert exc.value.field == "agent"
+
+
 def test_visit_activities_come_from_the_list() -> None:
     producer = ProducerFactory()
     agent = UserFactory(username="agente-y")
+    user_set_role(
+        actor=None,
+        user=agent,
+        role=Role.AGENT,
+        region=producer.comunidad.distrito.provincia.departamento,
+    )
     with pytest.raises(ValidationError, match="dancing") as exc:
         services.visit_record(
             actor=None,
@@ -212,3 +227,32 @@ def test_graft_needs_a_known_clone_and_records_month() -> None:
     )
     assert graft.clone.code == "ICS-95"
     assert graft.grafted_on == dt.date(2015, 7, 1)
+
+
+def test_assigning_an_agent_checks_role_region_and_who_assigns() -> None:
+    region = DepartamentoFactory()
+    other = DepartamentoFactory(ubigeo="25", name="Ucayali")
+    producer = ProducerFactory()
+    agent = UserFactory(username="agente-z")
+    user_set_role(actor=None, user=agent, role=Role.AGENT, region=region)
+    far_agent = UserFactory(username="agente-lejos")
+    user_set_role(actor=None, user=far_agent, role=Role.AGENT, region=other)
+    with pytest.raises(InvalidInput, match="another region"):
+        services.producer_assign_agent(actor=None, producer=producer, agent=far_agent)
+    colleague = UserFactory(username="agente-colega")
+    user_set_role(actor=None, user=colleague, role=Role.AGENT, region=region)
+    with pytest.raises(AccessDenied, match="assign agents"):
+        services.producer_assign_agent(actor=agent, producer=producer, agent=colleague)
+    services.producer_assign_agent(actor=None, producer=producer, agent=agent)
+    assert list(producer.agents.all()) == [agent]
+    entry = AuditEntry.objects.filter(model="registry.Producer", object_id=str(producer.pk)).latest(
+        "id"
+    )
+    assert entry.changes == {"agents": ["+", "agente-z"]}
+
+
+@pytest.mark.parametrize("field", ["pk", "id", "code", "agents", "created_at"])
+def test_producer_update_refuses_fields_that_are_not_editable(field: str) -> None:
+    producer = ProducerFactory()
+    with pytest.raises(InvalidInput, match=r"accepted: .*surnames"):
+        services.producer_update(actor=None, producer=producer, **{field: 1})

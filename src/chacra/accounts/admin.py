@@ -8,9 +8,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from chacra.accounts.models import AuditEntry, Profile
+from chacra.accounts.models import AuditEntry, Profile, Role
 from chacra.accounts.scope import scope_for
+from chacra.accounts.services import instance_delete, instance_save, user_set_role
+
+admin.site.site_header = _("chacra administration")
+admin.site.site_title = _("chacra")
+admin.site.index_title = _("Producer and plot registry")
 
 
 class ProfileInline(admin.StackedInline):
@@ -23,6 +29,8 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class ChacraUserAdmin(UserAdmin):
+    """Programme staff may look up users; only administrators create them or change roles."""
+
     inlines = [ProfileInline]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -31,10 +39,27 @@ class ChacraUserAdmin(UserAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return scope_for(request.user).is_programme_wide
 
-    has_change_permission = has_add_permission = has_view_permission
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        instance_save(actor=request.user, instance=obj, source="admin")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        instance_delete(actor=request.user, instance=obj, source="admin")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """A role set here goes through user_set_role: audited, and staff access kept in step."""
+        for profile in formset.save(commit=False):
+            user_set_role(
+                actor=request.user,
+                user=form.instance,
+                role=Role(profile.role),
+                region=profile.region,
+                source="admin",
+            )
 
 
 @admin.register(AuditEntry)

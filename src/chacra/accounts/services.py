@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 
 from chacra.accounts.models import AuditAction, AuditEntry, Profile, Role
 from chacra.errors import InvalidInput
@@ -29,10 +30,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+SECRET_FIELDS = frozenset({"password"})
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of a model instance, as JSON-friendly values."""
+    """The concrete field values of a model instance, as JSON-friendly values (secrets masked)."""
     return {
-        f.attname: _jsonable(getattr(instance, f.attname))
+        f.attname: "***" if f.attname in SECRET_FIELDS else _jsonable(getattr(instance, f.attname))
         for f in instance._meta.concrete_fields
         if f.attname != "id"
     }
@@ -89,12 +93,22 @@ def instance_save(*, actor: Any, instance: models.Model, source: str = "code") -
 
 @transaction.atomic
 def instance_delete(*, actor: Any, instance: models.Model, source: str = "code") -> None:
-    """Delete a model instance, keeping its last values in the audit log."""
+    """Delete a model instance, keeping its last values, and what went with it, in the audit log."""
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
+    cascaded = {
+        model._meta.label: len(objs)
+        for model, objs in collector.data.items()
+        if model is not type(instance) and objs
+    }
+    cascaded.update(
+        {qs.model._meta.label: qs.count() for qs in collector.fast_deletes if qs.exists()}
+    )
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
         instance=instance,
-        changes=snapshot(instance),
+        changes={**snapshot(instance), "deleted_with_it": cascaded},
         source=source,
     )
     instance.delete()

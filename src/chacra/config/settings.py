@@ -159,4 +159,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHACRA_LOG_LEVEL", "WARNING")},
+    # A refused or missing page is expected traffic, not a fault: log server errors only.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

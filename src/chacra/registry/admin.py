@@ -13,7 +13,7 @@ from django.contrib.gis import admin as gis_admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from chacra.accounts.models import AuditAction
+from chacra.accounts.models import AuditAction, Role
 from chacra.accounts.scope import scope_for
 from chacra.accounts.services import audit_record, instance_delete, instance_save
 from chacra.registry import selectors, services
@@ -24,6 +24,7 @@ from chacra.registry.models import (
     Distrito,
     ExtensionVisit,
     Graft,
+    MappingMethod,
     Membership,
     Organisation,
     Planting,
@@ -95,6 +96,19 @@ class AuditedAdmin(gis_admin.GISModelAdmin):
             )
 
 
+def scoped_choices(db_field: Any, scope: Any) -> QuerySet[Any] | None:
+    related = db_field.related_model
+    if related is Producer:
+        return selectors.producer_list(scope=scope)
+    if related is Plot:
+        return selectors.plot_list(scope=scope)
+    if related is Comunidad:
+        return selectors.comunidad_list(scope=scope)
+    if db_field.name in ("agent", "agents"):
+        return selectors.agent_list(scope=scope)
+    return None
+
+
 class ScopedAdmin(AuditedAdmin):
     """Personal data: each role sees and edits only what its selector returns."""
 
@@ -102,6 +116,19 @@ class ScopedAdmin(AuditedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return type(self).selector(scope=scope_for(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Choices (and what the form accepts) come from the same scoped selectors."""
+        choices = scoped_choices(db_field, scope_for(request.user))
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = scoped_choices(db_field, scope_for(request.user))
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return scope_for(request.user).sees_personal_data
@@ -137,6 +164,12 @@ class ProducerAdmin(ScopedAdmin):
     autocomplete_fields = ["comunidad"]
     filter_horizontal = ["agents"]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Who may see a producer is decided by programme staff and regional offices, not agents.
+        if scope_for(request.user).role == Role.AGENT:
+            return ["agents"]
+        return []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.require_producer_write(
@@ -220,10 +253,13 @@ class PlotAdmin(ScopedAdmin):
                 actor=request.user,
                 plot=obj,
                 boundary=obj.boundary,
-                # A new boundary brings a new centre unless the GPS point was edited too.
+                # A new boundary brings a new centre unless the GPS point was edited too; a shape
+                # edited here was drawn today unless the form says otherwise.
                 point=obj.location if "location" in form.changed_data else None,
-                method=obj.mapping_method,
-                mapped_on=obj.mapped_on,
+                method=obj.mapping_method
+                if "mapping_method" in form.changed_data
+                else MappingMethod.DRAWN,
+                mapped_on=obj.mapped_on if "mapped_on" in form.changed_data else None,
                 source="admin",
             )
         else:
@@ -237,6 +273,26 @@ class ExtensionVisitAdmin(ScopedAdmin):
     list_filter = ["date"]
     autocomplete_fields = ["producer", "plot"]
     search_fields = ["producer__surnames", "producer__code"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            saved = services.visit_record(
+                actor=request.user,
+                producer=obj.producer,
+                agent=obj.agent,
+                date=obj.date,
+                plot=obj.plot,
+                activities=obj.activities,
+                notes=obj.notes,
+                point=obj.location,
+                source="admin",
+            )
+            obj.pk = saved.pk
+            return
+        services.require_producer_write(
+            actor=request.user, producer=obj.producer, comunidad=obj.producer.comunidad
+        )
+        instance_save(actor=request.user, instance=obj, source="admin")
 
 
 @admin.register(Departamento, Provincia)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 
 from chacra.accounts.models import Role
@@ -16,6 +17,7 @@ from chacra.accounts.scope import Scope
 from chacra.errors import AccessDenied, NotFound
 from chacra.registry.models import (
     CloneGroup,
+    Comunidad,
     ExtensionVisit,
     Graft,
     Planting,
@@ -26,7 +28,8 @@ from chacra.registry.models import (
 
 REGION_PATH = {
     Producer: "comunidad__distrito__provincia__departamento",
-    Plot: "comunidad__distrito__provincia__departamento",
+    # A plot belongs to its producer's region, wherever it lies: scope follows the person.
+    Plot: "producer__comunidad__distrito__provincia__departamento",
     ExtensionVisit: "producer__comunidad__distrito__provincia__departamento",
 }
 PRODUCER_PATH = {Producer: "", Plot: "producer__", ExtensionVisit: "producer__"}
@@ -112,6 +115,26 @@ def plot_list(*, scope: Scope, filters: PlotFilters | None = None) -> QuerySet[P
     if f.mapped is not None:
         qs = qs.filter(boundary__isnull=not f.mapped)
     return qs.order_by("code")
+
+
+def comunidad_list(*, scope: Scope) -> QuerySet[Comunidad]:
+    """Comunidades a role may put records in: its region for regional offices and agents."""
+    qs = Comunidad.objects.select_related("distrito")
+    if scope.role in (Role.REGIONAL, Role.AGENT):
+        return qs.filter(distrito__provincia__departamento=scope.region_id or 0)
+    return qs if scope.sees_personal_data else qs.none()
+
+
+def agent_list(*, scope: Scope) -> QuerySet[Any]:
+    """Extension agents a role may assign: all for the programme, its region's for the rest."""
+    qs = get_user_model().objects.filter(profile__role=Role.AGENT, is_active=True)
+    if scope.is_programme_wide:
+        return qs
+    if scope.role == Role.REGIONAL:
+        return qs.filter(profile__region=scope.region_id or 0)
+    if scope.role == Role.AGENT:
+        return qs.filter(pk=scope.user_id or 0)
+    return qs.none()
 
 
 def visit_list(*, scope: Scope) -> QuerySet[ExtensionVisit]:

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from chacra.accounts.models import Role
+from chacra.accounts.models import AuditAction, Role
 from chacra.accounts.scope import Scope, scope_for
-from chacra.accounts.services import instance_save
+from chacra.accounts.services import audit_record, instance_save
 from chacra.errors import AccessDenied, Conflict, InvalidInput
 from chacra.registry.geometry import plot_shape
 from chacra.registry.models import (
@@ -41,12 +41,19 @@ def _region_of(comunidad: Comunidad) -> int:
 
 
 def require_producer_write(*, actor: Any, producer: Producer | None, comunidad: Comunidad) -> None:
-    """Raise AccessDenied unless the actor may write this producer's records."""
+    """Raise AccessDenied unless the actor may write this producer's records in this comunidad.
+
+    Regional offices and agents write only inside their region: both the producer's own comunidad
+    and the comunidad of the record (a plot may lie in another) must be in it.
+    """
     scope = _scope(actor)
     if scope.is_programme_wide:
         return
-    if scope.role in (Role.REGIONAL, Role.AGENT) and _region_of(comunidad) != scope.region_id:
-        raise AccessDenied(f"comunidad {comunidad} is outside your region")
+    if scope.role in (Role.REGIONAL, Role.AGENT):
+        places = [comunidad] + ([producer.comunidad] if producer is not None else [])
+        outside = [c for c in places if _region_of(c) != scope.region_id]
+        if outside:
+            raise AccessDenied(f"comunidad {outside[0]} is outside your region")
     if scope.role == Role.REGIONAL:
         return
     if scope.role == Role.AGENT and (
@@ -91,8 +98,32 @@ def producer_register(
     )
     instance_save(actor=actor, instance=producer, source=source)
     if actor is not None and _scope(actor).role == Role.AGENT:
-        producer.agents.add(actor)
+        producer_assign_agent(actor=actor, producer=producer, agent=actor, source=source)
     return producer
+
+
+@transaction.atomic
+def producer_assign_agent(
+    *, actor: Any, producer: Producer, agent: Any, source: str = "code"
+) -> None:
+    """Assign an extension agent to a producer: she then sees and edits the producer's records."""
+    scope = _scope(actor)
+    agent_scope = scope_for(agent)
+    if agent_scope.role != Role.AGENT:
+        raise InvalidInput(f"agent: {agent} is not an extension agent", field="agent")
+    if agent_scope.region_id != _region_of(producer.comunidad):
+        raise InvalidInput(f"agent: {agent} works in another region than {producer}", field="agent")
+    if not (scope.is_programme_wide or scope.role == Role.REGIONAL or agent.pk == scope.user_id):
+        raise AccessDenied("only programme staff and regional offices assign agents")
+    require_producer_write(actor=actor, producer=None, comunidad=producer.comunidad)
+    producer.agents.add(agent)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=producer,
+        changes={"agents": ["+", agent.username]},
+        source=source,
+    )
 
 
 @transaction.atomic
@@ -100,9 +131,13 @@ def producer_update(
     *, actor: Any, producer: Producer, source: str = "code", **changes: Any
 ) -> Producer:
     require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    editable = {f.name for f in Producer._meta.concrete_fields if f.editable and not f.primary_key}
     for name, value in changes.items():
-        if not hasattr(producer, name):
-            raise InvalidInput(f"{name}: producers have no such field", field=name)
+        if name not in editable or name == "code":
+            accepted = ", ".join(sorted(editable - {"code"}))
+            raise InvalidInput(
+                f"{name}: not a field you can change; accepted: {accepted}", field=name
+            )
         setattr(producer, name, value)
     if "comunidad" in changes:
         require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
@@ -253,8 +288,11 @@ def visit_record(
 ) -> ExtensionVisit:
     require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
     agent = agent or actor
-    if agent is None:
-        raise InvalidInput("agent: a visit needs the extension agent who made it", field="agent")
+    if agent is None or scope_for(agent).role != Role.AGENT:
+        raise InvalidInput(
+            f"agent: a visit needs the extension agent who made it; {agent} is not one",
+            field="agent",
+        )
     shape = plot_shape(None, point)
     visit = ExtensionVisit(
         producer=producer,

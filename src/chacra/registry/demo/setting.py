@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.gis.geos import Point
 
 from chacra.accounts.models import Role
@@ -131,11 +132,13 @@ def users_create(agents_per_region: dict[str, int]) -> dict[str, list[Any]]:
     User = get_user_model()
     deps = {d.ubigeo: d for d in Departamento.objects.all()}
     users: dict[str, list[Any]] = {}
+    # One hash for all: PBKDF2 takes ~0.4 s per call by design, which would dominate the demo.
+    password_hash = make_password(DEMO_PASSWORD)
 
     def add(username: str, role: Role, region: str | None = None) -> None:
         user, created = User.objects.get_or_create(username=username)
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.is_superuser = role == Role.ADMIN
             user.save()
         user_set_role(actor=None, user=user, role=role, region=deps.get(region) if region else None)
