@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -99,3 +100,12 @@ def test_schema_describes_every_endpoint(login: Any) -> None:
         assert expected in paths
     params = {p["name"] for p in schema["paths"]["/api/v1/plots/"]["get"]["parameters"]}
     assert {"region", "distrito", "clone", "mapped", "page"} <= params
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path: Any) -> None:
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", file=str(target), validate=True, fail_on_warn=True)
+    schema = yaml.safe_load(target.read_text())
+    plot = schema["components"]["schemas"]["Plot"]
+    assert set(plot["properties"]) == {"type", "id", "geometry", "properties"}
+    assert "area_ha" in plot["properties"]["properties"]["properties"]

@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "chacra.registry"
     label = "registry"
     verbose_name = _("Producer and plot registry")
+
+    def ready(self) -> None:
+        from chacra.registry import schema  # noqa: F401 - registers the OpenAPI extension

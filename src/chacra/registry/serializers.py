@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometrySerializerMethodField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -84,7 +82,7 @@ class ProducerSerializer(serializers.ModelSerializer[Producer]):
         ]
 
 
-class PlotSerializer(GeoFeatureModelSerializer):
+class PlotSerializer(GeoFeatureModelSerializer):  # OpenAPI shape: chacra.registry.schema
     """A plot as a GeoJSON Feature: its boundary, or its GPS point when it has no boundary yet."""
 
     geometry = GeometrySerializerMethodField()
@@ -117,7 +115,6 @@ class PlotSerializer(GeoFeatureModelSerializer):
             "geometry_repaired",
         ]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
     def get_geometry(self, plot: Plot) -> Any:
         return plot.boundary if plot.boundary is not None else plot.location
 
