@@ -26,7 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if Producer.objects.exists():
-            self.stdout.write("The registry already holds data; the demo is not loaded again.")
+            self.stdout.write(
+                "The registry already holds data; the demo is not loaded again "
+                "(the demo logins below exist only if the demo was loaded here before)."
+            )
         else:
             started = time.perf_counter()
             try:
