@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from chacra.intake.models import ImportJob, ImportStatus
 from chacra.registry.models import ExtensionVisit, Plot, Producer
 
 ROLES = ["anonymous", "admin", "staff", "regional-sm", "agent-sm-01", "investor", "buyer"]
@@ -41,6 +43,13 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "login": (None, OPEN),
     "logout": (None, dict.fromkeys(ROLES, 405)),  # logging out takes a POST
     "set_language": (None, dict.fromkeys(ROLES, 302)),
+    "intake": (None, PAGE_PERSONAL),
+    "intake-template": (None, PAGE_PERSONAL),
+    # The agent's own import: programme-wide roles see every import, others only their own.
+    "intake-job": ("agent_job", _by_role(302, 200, 403) | {"regional-sm": 404}),
+    "intake-job-progress": ("agent_job", _by_role(302, 200, 403) | {"regional-sm": 404}),
+    "intake-job-errors": ("agent_job", _by_role(302, 200, 403) | {"regional-sm": 404}),
+    "intake-job-confirm": ("agent_job", _by_role(302, 405, 405)),  # a POST only
     "api-stats": (None, API_AGGREGATE),
     "api-schema": (None, OPEN),
     "api:api-root": (None, API_AGGREGATE),
@@ -110,7 +119,13 @@ def objects(demo_db: Any) -> dict[str, Any]:
         "organisation": mine.memberships.first().organisation.pk
         if mine.memberships.exists()
         else 1,
-    }
+        "agent_job": ImportJob.objects.create(
+            file_name="padron.csv", sha256="0" * 64, size=10, format="csv",
+            status=ImportStatus.REJECTED,
+            actor=get_user_model().objects.get(username="agent-sm-01"),
+            errors=[{"where": "padron.csv, row 2", "field": "dni", "value": "1", "message": "x"}],
+        ).pk,
+    }  # fmt: skip
 
 
 def _url(name: str, key: str | None, objects: dict[str, Any]) -> str:
@@ -197,6 +212,7 @@ def test_investor_gets_aggregates_not_people(login: Any) -> None:
 ADMIN_PROGRAMME_ONLY = {"auth.user", "accounts.auditentry"}
 # Django's own admins (groups, API tokens) go by Django permissions: superusers only.
 ADMIN_SUPERUSER_ONLY = {"auth.group", "authtoken.tokenproxy"}
+ADMIN_READ_ONLY = {"intake.importjob", "intake.submission"}  # history: written by imports only
 PERSONAL_MODELS = {"registry.producer", "registry.plot", "registry.extensionvisit"}
 
 
@@ -205,6 +221,8 @@ def _admin_status(role: str, label: str, action: str) -> int:
         return 302  # sent to the admin login: not staff
     if label == "accounts.auditentry" and action == "add":
         return 403  # the audit log is written by chacra only
+    if label in ADMIN_READ_ONLY:
+        return 200 if role in ("admin", "staff") and action == "changelist" else 403
     if label in ADMIN_SUPERUSER_ONLY:
         return 200 if role == "admin" else 403
     if label == "auth.user" and action == "add":

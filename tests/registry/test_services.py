@@ -125,7 +125,10 @@ def test_point_plot_keeps_declared_area_and_no_measured_area() -> None:
 @pytest.mark.parametrize(
     ("boundary", "message"),
     [
-        ("POLYGON((-7.16 -76.70, -7.15 -76.70, -7.15 -76.69, -7.16 -76.70))", "swapped"),
+        (  # UTM 18S metres given as if they were degrees
+            "POLYGON((350000 9200000, 350100 9200000, 350100 9200100, 350000 9200000))",
+            "projected CRS",
+        ),
         ("LINESTRING(-76.7 -7.16, -76.6 -7.1)", "Polygon or MultiPolygon"),
         ("POLYGON((-76.7 -7.16, -76.6", "cannot read"),
     ],
@@ -256,3 +259,24 @@ def test_producer_update_refuses_fields_that_are_not_editable(field: str) -> Non
     producer = ProducerFactory()
     with pytest.raises(InvalidInput, match=r"accepted: .*surnames"):
         services.producer_update(actor=None, producer=producer, **{field: 1})
+
+
+def test_swapped_coordinates_are_kept_and_flagged() -> None:
+    swapped = "POLYGON((-7.16 -76.70, -7.15 -76.70, -7.15 -76.69, -7.16 -76.69, -7.16 -76.70))"
+    plot = services.plot_register(actor=None, producer=ProducerFactory(), boundary=swapped)
+    assert set(plot.flags.values_list("code", flat=True)) == {"outside_peru", "swapped_coordinates"}
+
+
+def test_overlap_flags_both_plots_and_clear_when_fixed() -> None:
+    a = services.plot_register(
+        actor=None, producer=ProducerFactory(), boundary=plot_polygon(seed=1)
+    )
+    b = services.plot_register(
+        actor=None, producer=ProducerFactory(), boundary=plot_polygon(seed=2)
+    )
+    assert set(a.flags.values_list("code", flat=True)) == {"overlap"}
+    assert b.code in a.flags.get().detail
+    assert set(b.flags.values_list("code", flat=True)) == {"overlap"}
+    services.plot_remap(actor=None, plot=b, boundary=plot_polygon(lon=-76.60, seed=2))
+    assert not a.flags.exists()
+    assert not b.flags.exists()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "chacra.accounts",
     "chacra.registry",
+    "chacra.intake",
     "chacra.web",
 ]
 

@@ -5,5 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("chacra.registry.api_urls")),
+    path("intake/", include("chacra.intake.urls")),
     path("", include("chacra.web.urls")),
 ]

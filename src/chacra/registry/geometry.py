@@ -13,8 +13,9 @@ from chacra.errors import InvalidInput
 from chacra.geo.area import geodesic_area_ha
 from chacra.geo.shapes import repair_polygonal
 
-# Peru's bounding box with a margin: a plot outside it almost always has swapped lat/lon.
-PERU_BOUNDS = (-81.5, -18.5, -68.5, 0.1)
+# Coordinates must be longitude/latitude degrees. Plots outside the programme's country are
+# accepted and flagged (chacra.registry.quality), so a programme in Ecuador works too.
+WORLD_BOUNDS = (-180.0, -90.0, 180.0, 90.0)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class PlotShape:
     location: Point | None
     area_ha: float | None
     repaired: bool
+    original: GEOSGeometry | None = None  # the boundary as given, when it had to be repaired
 
 
 def to_shapely(value: Any, *, field: str = "geometry") -> Any:
@@ -52,11 +54,12 @@ def to_shapely(value: Any, *, field: str = "geometry") -> Any:
 
 def _check_bounds(geom: Any, field: str) -> None:
     minx, miny, maxx, maxy = geom.bounds
-    west, south, east, north = PERU_BOUNDS
+    west, south, east, north = WORLD_BOUNDS
     if minx < west or maxx > east or miny < south or maxy > north:
         raise InvalidInput(
-            f"{field}: coordinates {geom.bounds} fall outside Peru (lon {west}..{east}, lat "
-            f"{south}..{north}); are longitude and latitude swapped, or is the CRS not EPSG:4326?",
+            f"{field}: coordinates {geom.bounds} are not longitude/latitude degrees "
+            f"(lon {west}..{east}, lat {south}..{north}); is the file in a projected CRS such as "
+            "UTM? Give EPSG:4326 or a file that states its CRS",
             field=field,
         )
 
@@ -89,9 +92,16 @@ def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
     multi = fixed if fixed.geom_type == "MultiPolygon" else shapely.MultiPolygon([fixed])
     area = float(geodesic_area_ha([multi])[0])
     centre = pt if pt is not None else multi.representative_point()
+    repaired = not geom.is_valid
+    original = _geos(shapely.force_2d(geom)) if repaired else None
     return PlotShape(
-        boundary=GEOSGeometry(memoryview(shapely.to_wkb(multi)), srid=4326),  # type: ignore[arg-type]
+        boundary=_geos(multi),  # type: ignore[arg-type]
         location=Point(centre.x, centre.y, srid=4326),
         area_ha=area,
-        repaired=not geom.equals(fixed),
+        repaired=repaired,
+        original=original,
     )
+
+
+def _geos(geom: Any) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)

@@ -155,7 +155,8 @@ def programme_totals(*, scope: Scope, region: str | None = None) -> dict[str, An
     full = Scope(role=Role.STAFF)
     base = scope if scope.sees_personal_data else full
     producers = producer_list(scope=base, filters=PlotFilters(region=region))
-    plots = plot_list(scope=base, filters=PlotFilters(region=region))
+    # A plot counts in its producer's region (as scopes do), wherever it lies.
+    plots = plot_list(scope=base).filter(producer__in=producers.order_by().values("pk"))
     plantings = Planting.objects.filter(plot__in=plots)
     grafts = Graft.objects.filter(plot__in=plots)
     by_sex = dict(producers.order_by().values_list("sex").annotate(n=Count("id")))

@@ -30,6 +30,7 @@ from chacra.registry.models import (
     PlotGeometryVersion,
     Producer,
 )
+from chacra.registry.quality import plot_flags_refresh, plots_around
 
 
 def _scope(actor: Any) -> Scope:
@@ -144,11 +145,12 @@ def producer_update(
     return instance_save(actor=actor, instance=producer, source=source)  # type: ignore[return-value]
 
 
-def _version_add(plot: Plot, actor: Any) -> PlotGeometryVersion:
+def _version_add(plot: Plot, original: Any = None) -> PlotGeometryVersion:
     last = plot.geometry_versions.aggregate(m=Max("version"))["m"] or 0
     return PlotGeometryVersion.objects.create(
         plot=plot,
         version=last + 1,
+        original=original,
         boundary=plot.boundary,
         location=plot.location,
         area_ha=plot.area_ha,
@@ -158,7 +160,8 @@ def _version_add(plot: Plot, actor: Any) -> PlotGeometryVersion:
     )
 
 
-def _apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> None:
+def _apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> Any:
+    """Set the plot's geometry fields; return the geometry as received if it had to be repaired."""
     shape = plot_shape(boundary, point)
     plot.boundary, plot.location = shape.boundary, shape.location
     plot.area_ha, plot.geometry_repaired = shape.area_ha, shape.repaired
@@ -170,6 +173,7 @@ def _apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> N
         plot.mapping_method = MappingMethod.GPS_POINT
     else:
         plot.mapping_method = MappingMethod.NOT_MAPPED
+    return shape.original
 
 
 @transaction.atomic
@@ -184,6 +188,7 @@ def plot_register(
     mapped_on: dt.date | None = None,
     code: str | None = None,
     source: str = "code",
+    refresh_flags: bool = True,
     **fields: Any,
 ) -> Plot:
     """Register a plot with a polygon, or a point and a declared area, or neither yet."""
@@ -192,12 +197,14 @@ def plot_register(
     plot = Plot(
         code=code or _next_code("PA", Plot), producer=producer, comunidad=comunidad, **fields
     )
-    _apply_shape(plot, boundary, point, method)
+    original = _apply_shape(plot, boundary, point, method)
     plot.mapped_on = mapped_on
     plot.mapped_by = actor if plot.mapping_method != MappingMethod.NOT_MAPPED else None
     instance_save(actor=actor, instance=plot, source=source)
     if plot.mapping_method != MappingMethod.NOT_MAPPED:
-        _version_add(plot, actor)
+        _version_add(plot, original)
+    if refresh_flags:
+        plot_flags_refresh(plot_ids={plot.pk})
     return plot
 
 
@@ -211,16 +218,20 @@ def plot_remap(
     method: str | None = None,
     mapped_on: dt.date | None = None,
     source: str = "code",
+    refresh_flags: bool = True,
 ) -> Plot:
     """Give a plot a new geometry; the earlier one stays in its history."""
     require_producer_write(actor=actor, producer=plot.producer, comunidad=plot.comunidad)
     if not plot.geometry_versions.exists() and plot.mapping_method != MappingMethod.NOT_MAPPED:
-        _version_add(plot, actor)  # a plot created outside the services: keep what it had
-    _apply_shape(plot, boundary, point, method)
+        _version_add(plot)  # a plot created outside the services: keep what it had
+    neighbours_before = plots_around({plot.pk}) if refresh_flags else set()
+    original = _apply_shape(plot, boundary, point, method)
     plot.mapped_on = mapped_on or timezone.localdate()
     plot.mapped_by = actor
     instance_save(actor=actor, instance=plot, source=source)
-    _version_add(plot, actor)
+    _version_add(plot, original)
+    if refresh_flags:
+        plot_flags_refresh(plot_ids={plot.pk} | neighbours_before)
     return plot
 
 

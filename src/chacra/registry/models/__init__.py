@@ -10,6 +10,7 @@ from chacra.registry.models.plots import (
     PlotGeometryVersion,
 )
 from chacra.registry.models.producers import ConsentMethod, Producer, Sex
+from chacra.registry.models.quality import FlagCode, PlotFlag
 from chacra.registry.models.visits import ExtensionVisit, VisitActivity
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Departamento",
     "Distrito",
     "ExtensionVisit",
+    "FlagCode",
     "Graft",
     "MappingMethod",
     "Membership",
@@ -27,6 +29,7 @@ __all__ = [
     "OrganisationKind",
     "Planting",
     "Plot",
+    "PlotFlag",
     "PlotGeometryVersion",
     "Producer",
     "Provincia",

@@ -59,6 +59,7 @@ class Distrito(models.Model):
     )
     capital = models.CharField(_("capital"), max_length=80, blank=True)
     capital_location = models.PointField(_("capital location"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
 
     class Meta:
         verbose_name = _("distrito")

@@ -97,6 +97,13 @@ class PlotGeometryVersion(models.Model):
     boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     area_ha = models.FloatField(_("measured area (ha)"), null=True, blank=True)
+    original = models.GeometryField(
+        _("geometry as received"),
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text=_("Kept when the received geometry was invalid and had to be repaired"),
+    )
     mapping_method = models.CharField(
         _("mapping method"), max_length=16, choices=MappingMethod.choices
     )

@@ -1,0 +1,77 @@
+"""``chacra import FILE``: preview or import producers and plots from a field or office file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chacra.errors import ChacraError
+from chacra.intake.export import errors_xlsx
+from chacra.intake.readers import READERS
+from chacra.intake.services import import_file
+
+SHOWN_ERRORS = 50
+
+
+def _bar(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+class Command(BaseCommand):
+    help = "Import producers and plots from a spreadsheet, GIS file, GPX track or ODK/Kobo export."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--format", choices=[r.name for r in READERS])
+        parser.add_argument("--dry-run", action="store_true", help="show what would change")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="import the valid rows even if others fail"
+        )
+        parser.add_argument("--as", dest="username", help="act as this user (default: chacra)")
+        parser.add_argument("--errors", type=Path, help="write the errors to this .xlsx file")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        path: Path = opts["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        actor = None
+        if opts["username"]:
+            actor = get_user_model().objects.filter(username=opts["username"]).first()
+            if actor is None:
+                raise CommandError(f"--as: no user named {opts['username']!r}")
+        try:
+            report = import_file(
+                actor=actor, path=path, format=opts["format"], dry_run=opts["dry_run"],
+                valid_only=opts["valid_only"], progress=None if opts["no_progress"] else _bar,
+            )  # fmt: skip
+        except ChacraError as exc:
+            raise CommandError(exc.message) from exc
+        out = self.stdout.write
+        out(f"{report.file_name} ({report.format}): {report.rows} rows -> {report.status}")
+        for key, n in sorted(report.counts.items()):
+            out(f"  {key.replace('_', ' ')}: {n}")
+        for note in report.notes[:SHOWN_ERRORS]:
+            out(f"  note: {note}")
+        for error in report.errors[:SHOWN_ERRORS]:
+            out(f"  error: {error}")
+        if len(report.errors) > SHOWN_ERRORS:
+            more = len(report.errors) - SHOWN_ERRORS
+            out(f"  ... and {more} more errors (use --errors FILE.xlsx)")
+        if opts["errors"] and report.errors:
+            errors_xlsx(report.errors, opts["errors"])
+            out(f"  errors written to {opts['errors']}")
+        if report.status == "rejected":
+            raise CommandError(
+                f"{len(report.errors)} errors: nothing was imported. Fix them, or run with "
+                "--valid-only to import the valid rows."
+            )

@@ -1,0 +1,187 @@
+"""``import_file``: read, validate, preview or write a file of producers and plots, atomically.
+
+- Nothing is written when any row has an error, unless the caller asks for the valid rows only.
+- The same file twice changes nothing (its SHA-256 is remembered); rows already in the registry
+  are matched (DNI, codes, form submission ids) and only real changes are written.
+- A dry run does the whole import inside a transaction and rolls it back: the preview is exact.
+- Every write goes through the registry's services, so it is permission-checked and audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from chacra.accounts.scope import scope_for
+from chacra.errors import AccessDenied
+from chacra.intake.apply import RowApplier
+from chacra.intake.models import ImportJob, ImportStatus
+from chacra.intake.readers import reader_for
+from chacra.intake.rows import RowError, SourceRef
+from chacra.intake.validate import CleanRow, RowValidator
+from chacra.registry.quality import plot_flags_refresh
+
+Progress = Callable[[int, int], None]
+MAX_STORED_ERRORS = 5000
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    format: str
+    status: str
+    rows: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+    job_id: int | None = None
+    duplicate_of: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return self.status == ImportStatus.IMPORTED
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _archive(path: Path, sha: str) -> str:
+    folder = Path(settings.DATA_DIR) / "intake" / "archive"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha}{''.join(path.suffixes[-2:]).lower()}"
+    if not target.exists():
+        shutil.copyfile(path, target)
+    return str(target)
+
+
+def _progress_save(job_id: int, done: int, total: int) -> None:
+    """Progress goes to the cache, not the database: the import's own transaction would hide it
+    from the page that polls. Embedded mode has one process (local memory cache); deployments
+    with several workers configure a shared cache (Redis)."""
+    cache.set(progress_key(job_id), (done, total), timeout=24 * 3600)
+
+
+def progress_key(job_id: int) -> str:
+    return f"chacra:intake:progress:{job_id}"
+
+
+def job_progress(job: ImportJob) -> tuple[int, int]:
+    """(rows processed, rows in the file) of a running or finished import."""
+    if job.status != ImportStatus.RUNNING:
+        return job.rows_done, job.rows_total
+    done, total = cache.get(progress_key(job.pk), (0, job.rows_total))
+    return int(done), int(total)
+
+
+def error_record(e: RowError) -> dict[str, Any]:
+    """A RowError as stored on its ImportJob (JSON)."""
+    return {
+        "where": str(e.ref), "file": e.ref.file, "sheet": e.ref.sheet, "row": e.ref.row,
+        "feature": e.ref.feature, "field": e.field, "value": str(e.value), "message": e.message,
+    }  # fmt: skip
+
+
+def error_from_record(r: dict[str, Any]) -> RowError:
+    ref = SourceRef(file=r.get("file") or r["where"], row=r.get("row"), feature=r.get("feature"),
+                    sheet=r.get("sheet"))  # fmt: skip
+    return RowError(ref, r["field"], r["value"], r["message"])
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run or a rejected file, so nothing stays written."""
+
+
+def import_file(
+    *,
+    actor: Any,
+    path: Path,
+    format: str | None = None,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+    job: ImportJob | None = None,
+) -> ImportReport:
+    """Import one file; see the module docstring for the rules.
+
+    ``job``: an ImportJob made beforehand (the web page polls it for progress); else one is made.
+    """
+    name = display_name or path.name
+    if actor is not None and not scope_for(actor).sees_personal_data:
+        raise AccessDenied("your role cannot import producer records")
+    reader = reader_for(path, format)
+    sha = _sha256(path)
+    done = ImportJob.objects.filter(sha256=sha, status=ImportStatus.IMPORTED).first()
+    if done is not None:
+        note = f"imported already (import {done.pk}, {done.started_at:%Y-%m-%d}); nothing changed"
+        return ImportReport(
+            file_name=name,
+            format=reader.name,
+            status="unchanged",
+            duplicate_of=done.pk,
+            notes=[note],
+        )
+    read = reader.read(path)
+    report = ImportReport(file_name=name, format=reader.name, status="", rows=len(read.rows))
+    report.errors.extend(read.errors)
+    for row in read.rows:
+        report.notes.extend(f"{row.ref}: {note}" for note in row.notes)
+    validator = RowValidator()
+    cleaned: list[CleanRow] = []
+    for row in read.rows:
+        clean, errors = validator.clean(row)
+        report.errors.extend(errors)
+        if clean is not None:
+            cleaned.append(clean)
+    job = job or ImportJob(file_name=name, actor=actor if getattr(actor, "pk", None) else None)
+    job.sha256, job.size, job.format = sha, path.stat().st_size, reader.name
+    job.status, job.dry_run, job.valid_only = ImportStatus.RUNNING, dry_run, valid_only
+    job.rows_total = len(read.rows)
+    job.save()
+    report.job_id = job.pk
+    write = False
+    try:
+        with transaction.atomic():
+            applier = RowApplier(actor=actor, job=job)
+            for i, clean in enumerate(cleaned, start=1):
+                applier.apply(clean, report.errors)
+                if i % 50 == 0 or i == len(cleaned):
+                    if progress is not None:
+                        progress(i, len(cleaned))
+                    _progress_save(job.pk, i, len(cleaned))
+            plot_flags_refresh(plot_ids=applier.touched_plots)
+            report.counts = applier.counts
+            write = not report.errors or valid_only  # errors found while applying count too
+            if dry_run or not write:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if dry_run:
+        report.status = ImportStatus.PREVIEWED
+    elif write:
+        report.status = ImportStatus.IMPORTED
+        job.archived_as = _archive(path, sha)
+    else:
+        report.status = ImportStatus.REJECTED
+    job.status = report.status
+    job.finished_at = timezone.now()
+    job.rows_done = len(read.rows)
+    job.counts = dict(report.counts)
+    job.errors = [error_record(e) for e in report.errors[:MAX_STORED_ERRORS]]
+    job.save()
+    return report

@@ -1,0 +1,118 @@
+"""The intake pages: upload, preview with per-row errors and progress, confirm, download errors."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from chacra.accounts.scope import scope_for
+from chacra.intake.export import errors_xlsx, template_xlsx
+from chacra.intake.jobs import job_start, upload_store
+from chacra.intake.models import ImportJob, ImportStatus
+from chacra.intake.readers import READERS
+from chacra.intake.services import error_from_record, job_progress
+
+SHOWN_ERRORS = 200
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not scope_for(request.user).sees_personal_data:
+        raise PermissionDenied
+
+
+def _jobs_for(request: HttpRequest) -> QuerySet[ImportJob]:
+    """Programme-wide roles see every import; everyone else the imports they started."""
+    jobs = ImportJob.objects.select_related("actor")
+    if not scope_for(request.user).is_programme_wide:
+        jobs = jobs.filter(actor_id=request.user.pk)
+    return jobs
+
+
+@login_required
+def intake_home(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path = upload_store(upload)
+        job = job_start(actor=request.user, path=path, display_name=upload.name, dry_run=True)
+        return redirect("intake-job", pk=job.pk)
+    return render(
+        request,
+        "intake/home.html",
+        {"form": form, "jobs": _jobs_for(request)[:30], "readers": READERS},
+    )
+
+
+@login_required
+def intake_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    done, total = job_progress(job)
+    return render(
+        request,
+        "intake/job.html",
+        {
+            "job": job,
+            "done": done,
+            "total": total,
+            "errors": job.errors[:SHOWN_ERRORS],
+            "more_errors": max(0, len(job.errors) - SHOWN_ERRORS),
+            "counts": sorted(job.counts.items()),
+            "can_import": job.dry_run and job.status == ImportStatus.PREVIEWED and job.upload,
+        },
+    )
+
+
+@login_required
+def intake_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    _require_importer(request)
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    done, total = job_progress(job)
+    return JsonResponse({"status": job.status, "done": done, "total": total})
+
+
+@login_required
+@require_POST
+def intake_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    preview = get_object_or_404(_jobs_for(request), pk=pk, dry_run=True)
+    path = Path(preview.upload)
+    if not path.is_file():
+        raise PermissionDenied("the uploaded file is no longer there; upload it again")
+    job = job_start(
+        actor=request.user, path=path, display_name=preview.file_name, dry_run=False,
+        valid_only=request.POST.get("valid_only") == "1",
+    )  # fmt: skip
+    return redirect("intake-job", pk=job.pk)
+
+
+@login_required
+def intake_job_errors(request: HttpRequest, pk: int) -> FileResponse:
+    _require_importer(request)
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    errors = [error_from_record(e) for e in job.errors]
+    out = Path(tempfile.mkdtemp()) / f"errores-{job.pk}.xlsx"
+    errors_xlsx(errors, out)
+    return FileResponse(out.open("rb"), as_attachment=True, filename=out.name)
+
+
+@login_required
+def intake_template(request: HttpRequest) -> FileResponse:
+    _require_importer(request)
+    out = Path(tempfile.mkdtemp()) / "plantilla-chacra.xlsx"
+    template_xlsx(out)
+    return FileResponse(out.open("rb"), as_attachment=True, filename=out.name)
