@@ -29,6 +29,7 @@ from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
 from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.validate import CleanRow, RowValidator
+from chacra.registry.models import Producer
 from chacra.registry.quality import plot_flags_refresh
 
 Progress = Callable[[int, int], None]
@@ -67,6 +68,18 @@ def _archive(path: Path, sha: str) -> str:
     if not target.exists():
         shutil.copyfile(path, target)
     return str(target)
+
+
+def producer_values(producer: Producer) -> dict[str, Any]:
+    """A registered producer as intake values, to complete rows that only carry plots."""
+    values = {
+        "producer_code": producer.code, "surnames": producer.surnames,
+        "given_names": producer.given_names, "sex": producer.sex,
+        "ubigeo": producer.comunidad.distrito.ubigeo, "comunidad": producer.comunidad.name,
+    }  # fmt: skip
+    if producer.dni:
+        values["dni"] = producer.dni
+    return values
 
 
 def _progress_save(job_id: int, done: int, total: int) -> None:
@@ -116,10 +129,13 @@ def import_file(
     progress: Progress | None = None,
     display_name: str | None = None,
     job: ImportJob | None = None,
+    for_producer: Producer | None = None,
 ) -> ImportReport:
     """Import one file; see the module docstring for the rules.
 
     ``job``: an ImportJob made beforehand (the web page polls it for progress); else one is made.
+    ``for_producer``: the file holds one producer's plots (a GPX walk, a KML drawn for her): her
+    record fills in what the file does not say.
     """
     name = display_name or path.name
     if actor is not None and not scope_for(actor).sees_personal_data:
@@ -137,6 +153,10 @@ def import_file(
             notes=[note],
         )
     read = reader.read(path)
+    if for_producer is not None:
+        known = producer_values(for_producer)
+        for row in read.rows:
+            row.values.update({k: v for k, v in known.items() if k not in row.values})
     report = ImportReport(file_name=name, format=reader.name, status="", rows=len(read.rows))
     report.errors.extend(read.errors)
     for row in read.rows:

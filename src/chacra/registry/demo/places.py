@@ -55,6 +55,7 @@ DISTRITOS = [
     DistritoRow("220510", "Tabalosos", "Tabalosos", -6.3892, -76.6336, 0.6),
     DistritoRow("220601", "Juanjuí", "Juanjuí", -7.1783, -76.7283, 1.5),
     DistritoRow("220602", "Campanilla", "Campanilla", -7.4850, -76.6492, 1.0),
+    DistritoRow("220603", "Huicungo", "Huicungo", -7.3300, -76.7700, 0.5),
     DistritoRow("220701", "Picota", "Picota", -6.9206, -76.3306, 0.8),
     DistritoRow("220904", "Chazuta", "Chazuta", -6.5733, -76.1367, 0.8),
     DistritoRow("221001", "Tocache", "Tocache", -8.1858, -76.5114, 1.5),

@@ -13,6 +13,7 @@ from chacra.errors import ChacraError
 from chacra.intake.export import errors_xlsx
 from chacra.intake.readers import READERS
 from chacra.intake.services import import_file
+from chacra.registry.models import Producer
 
 SHOWN_ERRORS = 50
 
@@ -38,6 +39,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as", dest="username", help="act as this user (default: chacra)")
         parser.add_argument("--errors", type=Path, help="write the errors to this .xlsx file")
+        parser.add_argument(
+            "--producer", help="the producer (code) whose plots the file holds, e.g. a GPX walk"
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -49,10 +53,16 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=opts["username"]).first()
             if actor is None:
                 raise CommandError(f"--as: no user named {opts['username']!r}")
+        producer = None
+        if opts["producer"]:
+            producer = Producer.objects.filter(code=opts["producer"]).first()
+            if producer is None:
+                raise CommandError(f"--producer: no producer with code {opts['producer']!r}")
         try:
             report = import_file(
                 actor=actor, path=path, format=opts["format"], dry_run=opts["dry_run"],
                 valid_only=opts["valid_only"], progress=None if opts["no_progress"] else _bar,
+                for_producer=producer,
             )  # fmt: skip
         except ChacraError as exc:
             raise CommandError(exc.message) from exc
@@ -70,6 +80,10 @@ class Command(BaseCommand):
         if opts["errors"] and report.errors:
             errors_xlsx(report.errors, opts["errors"])
             out(f"  errors written to {opts['errors']}")
+        if report.status == "previewed" and report.errors:
+            out(
+                "  with these errors the file would not be imported (--valid-only imports the rest)"
+            )
         if report.status == "rejected":
             raise CommandError(
                 f"{len(report.errors)} errors: nothing was imported. Fix them, or run with "
