@@ -33,7 +33,7 @@ ROWS = [
     "0,5;1,20;03-2014;1,0;ICS-95;ene-2015;0,3;3,00;1,00;SI;-7.190;-76.740;1,20",
     "San Martín;Mariscal Cáceres;Juanjuí;Nuevo Edén;Ríos Pezo Juan;71234568;M;51;"
     "0,4;0,80;dic-2013;;;;0;2,00;0,80;NO;-7.195;-76.745;0,80",
-    "Ucayali;Padre Abad;Irazola;Santa Rosa;Fasabi Salas Nelly;71234569;Femenino;38;"
+    "Ucayali;Padre Abad;Irazola;Alto Irazola Nuevo;Fasabi Salas Nelly;71234569;Femenino;38;"
     "0,6;2,10;2015-06;2,0;CCN-51;2016-02;0,5;5,00;0;no;-8.830;-75.210;2,10",
 ]
 REGISTRY = (Producer, Plot, PlotGeometryVersion, Planting, Graft, ExtensionVisit, AuditEntry)

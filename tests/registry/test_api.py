@@ -109,3 +109,20 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path: Any) -> None:
     plot = schema["components"]["schemas"]["Plot"]
     assert set(plot["properties"]) == {"type", "id", "geometry", "properties"}
     assert "area_ha" in plot["properties"]["properties"]["properties"]
+
+
+def test_quality_flags_are_served_and_filterable(login: Any, demo_db: Any) -> None:
+    client = login("staff")
+    body = client.get(reverse("api:plot-list"), {"flag": "overlap"}).json()
+    codes = {f["properties"]["code"] for f in body["features"]}
+    overlapping = {c for pair in demo_db.problems["overlapping"] for c in pair.split("/")}
+    assert overlapping <= codes  # the demo's deliberate overlaps are found
+    assert all("overlap" in f["properties"]["flags"] for f in body["features"])
+    producers = client.get(reverse("api:producer-list"), {"flag": "overlap"}).json()
+    assert (
+        producers["count"]
+        == Producer.objects.filter(plots__flags__code="overlap").distinct().count()
+    )
+    bad = client.get(reverse("api:plot-list"), {"flag": "ugly"})
+    assert bad.status_code == 400
+    assert "overlap" in bad.json()["detail"]

@@ -27,18 +27,18 @@ def test_districts_load_with_their_province_and_region(tmp_path: Path) -> None:
         tmp_path,
         "ubigeo,departamento,provincia,distrito,capital,latitude,longitude\n"
         "220604,San Martín,Mariscal Cáceres,Pachiza,Pachiza,-7.30,-76.77\n"
-        "10901,Huánuco,Puerto Inca,Puerto Inca,,,\n",  # a spreadsheet dropped the leading zero
+        "10101,Amazonas,Chachapoyas,Chachapoyas,,,\n",  # a spreadsheet dropped the leading zero
     )
     assert "2 distritos created" in out
     pachiza = Distrito.objects.get(ubigeo="220604")
     assert pachiza.provincia.ubigeo == "2206"
     assert pachiza.provincia.departamento.name == "San Martín"
     assert pachiza.capital_location.coords == pytest.approx((-76.77, -7.30))
-    assert Distrito.objects.get(ubigeo="010901").name == "Puerto Inca"
+    assert Distrito.objects.get(ubigeo="010101").provincia.departamento.name == "Amazonas"
     assert "0 distritos created, 2 updated" in _load(
         tmp_path,
         "ubigeo,departamento,provincia,distrito\n220604,San Martín,Mariscal Cáceres,Pachiza\n"
-        "010901,Huánuco,Puerto Inca,Puerto Inca\n",
+        "010101,Amazonas,Chachapoyas,Chachapoyas\n",
     )
 
 
@@ -47,6 +47,11 @@ def test_districts_load_with_their_province_and_region(tmp_path: Path) -> None:
     [
         ("ubigeo,distrito\n220604,Pachiza\n", "missing columns"),
         ("ubigeo,departamento,provincia,distrito\n22X604,a,b,c\n", "row 2: ubigeo '22X604'"),
+        (  # 10901 read as 010901 would file Puerto Inca under Amazonas (01), not Huánuco (10)
+            "ubigeo,departamento,provincia,distrito\n220601,San Martín,Mariscal Cáceres,Juanjuí\n"
+            "10901,San Martín,Puerto Inca,Puerto Inca\n",
+            "row 3: ubigeo 010901",
+        ),
         (
             "ubigeo,departamento,provincia,distrito,latitude,longitude\n220604,a,b,c,norte,-76\n",
             "not numbers",

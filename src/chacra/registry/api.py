@@ -21,6 +21,7 @@ from chacra.registry.models import (
     Departamento,
     Distrito,
     ExtensionVisit,
+    FlagCode,
     Organisation,
     Plot,
     Producer,
@@ -52,6 +53,9 @@ FILTER_PARAMS = [
         "mapped", OpenApiTypes.BOOL, description="true: with a boundary; false: without"
     ),
     OpenApiParameter("q", OpenApiTypes.STR, description="search names, DNI, code, comunidad"),
+    OpenApiParameter(
+        "flag", OpenApiTypes.STR, enum=FlagCode.values, description="plots with this quality flag"
+    ),
 ]
 
 
@@ -70,7 +74,17 @@ def filters_from(params: Any) -> selectors.PlotFilters:
         clone=params.get("clone") or None,
         mapped=mapped,
         search=params.get("q") or None,
+        flag=_flag(params.get("flag")),
     )
+
+
+def _flag(value: str | None) -> str | None:
+    if value and value not in FlagCode.values:
+        raise InvalidInput(
+            f"flag: {value!r} is not a quality flag; use one of {', '.join(FlagCode.values)}",
+            field="flag",
+        )
+    return value or None
 
 
 @extend_schema(parameters=FILTER_PARAMS)

@@ -75,7 +75,9 @@ def producer_card(*, scope: Scope, pk: int) -> ProducerCard:
     plots = list(
         Plot.objects.filter(producer=producer)
         .select_related("comunidad")
-        .prefetch_related("plantings", Prefetch("grafts", Graft.objects.select_related("clone")))
+        .prefetch_related(
+            "plantings", "flags", Prefetch("grafts", Graft.objects.select_related("clone"))
+        )
         .order_by("code")
     )
     features = [f for f in (_feature(p) for p in plots) if f is not None]

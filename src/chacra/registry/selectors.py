@@ -63,6 +63,7 @@ class PlotFilters:
     clone: str | None = None
     mapped: bool | None = None
     search: str | None = None
+    flag: str | None = None  # a quality flag code, e.g. "overlap"
 
 
 def _place_q(prefix: str, value: str | None, level: str) -> Q:
@@ -84,6 +85,8 @@ def producer_list(*, scope: Scope, filters: PlotFilters | None = None) -> QueryS
         qs = qs.filter(plots__grafts__clone__code__iexact=f.clone)
     if f.mapped is not None:
         qs = qs.filter(plots__boundary__isnull=not f.mapped)
+    if f.flag:
+        qs = qs.filter(plots__flags__code=f.flag)
     if f.search:
         for word in f.search.split():
             qs = qs.filter(
@@ -114,7 +117,9 @@ def plot_list(*, scope: Scope, filters: PlotFilters | None = None) -> QuerySet[P
         qs = qs.filter(grafts__clone__code__iexact=f.clone).distinct()
     if f.mapped is not None:
         qs = qs.filter(boundary__isnull=not f.mapped)
-    return qs.order_by("code")
+    if f.flag:
+        qs = qs.filter(flags__code=f.flag)
+    return qs.prefetch_related("flags").order_by("code")
 
 
 def comunidad_list(*, scope: Scope) -> QuerySet[Comunidad]:

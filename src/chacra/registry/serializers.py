@@ -92,6 +92,9 @@ class PlotSerializer(GeoFeatureModelSerializer):  # OpenAPI shape: chacra.regist
         source="comunidad.distrito.provincia.departamento.name", read_only=True
     )
     is_mapped = serializers.BooleanField(read_only=True)
+    flags: serializers.RelatedField[Any, Any, Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Plot
@@ -113,6 +116,7 @@ class PlotSerializer(GeoFeatureModelSerializer):  # OpenAPI shape: chacra.regist
             "mapped_on",
             "is_mapped",
             "geometry_repaired",
+            "flags",
         ]
 
     def get_geometry(self, plot: Plot) -> Any:

@@ -13,7 +13,7 @@ from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.registry import selectors
 from chacra.registry.api import filters_from
 from chacra.registry.card import producer_card
-from chacra.registry.models import Clone, Departamento
+from chacra.registry.models import Clone, Departamento, FlagCode
 
 PAGE_SIZE = 50
 
@@ -55,6 +55,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "regions": Departamento.objects.all(),
             "clones": Clone.objects.all(),
+            "flag_choices": FlagCode.choices,
         },
     )
 

@@ -36,6 +36,7 @@ from chacra.registry.models import (
     PlotGeometryVersion,
     Producer,
 )
+from chacra.registry.quality import plot_flags_refresh
 
 SIZES = {"small": 500, "full": 17_000}
 FULL_PRODUCERS = 17_000
@@ -207,6 +208,7 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
             if join[i] and coops.get(region_of[p.comunidad_id])
         ],
     )
+    plot_flags_refresh(plot_ids=[p.pk for p in plots])
     hectares = sum(float(p.cacao_installed_ha) for p in plantings)
     return DemoReport(
         producers=len(producers), plots=len(plots), hectares=hectares, problems=problems

@@ -58,8 +58,15 @@ class Command(BaseCommand):
             ubigeo = row["ubigeo"].strip().zfill(6)
             if not ubigeo.isdigit() or len(ubigeo) != 6:
                 raise CommandError(f"{where}: ubigeo {row['ubigeo']!r} is not 6 digits")
+            name = row["departamento"].strip()
+            clash = Departamento.objects.filter(name=name).exclude(ubigeo=ubigeo[:2]).first()
+            if clash is not None:
+                raise CommandError(
+                    f"{where}: ubigeo {ubigeo} puts the distrito in departamento {ubigeo[:2]}, "
+                    f"but {name} is {clash.ubigeo}; check the ubigeo (a lost leading zero?)"
+                )
             dep, _ = Departamento.objects.update_or_create(
-                ubigeo=ubigeo[:2], defaults={"name": row["departamento"].strip()}
+                ubigeo=ubigeo[:2], defaults={"name": name}
             )
             prov, _ = Provincia.objects.update_or_create(
                 ubigeo=ubigeo[:4], defaults={"name": row["provincia"].strip(), "departamento": dep}
