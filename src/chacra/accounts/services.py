@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry
@@ -16,6 +16,7 @@ from chacra.accounts.models import AuditAction, AuditEntry, Profile, Role
 from chacra.errors import InvalidInput
 
 User = get_user_model()
+M = TypeVar("M", bound=models.Model)
 
 
 def _jsonable(value: Any) -> Any:
@@ -68,6 +69,39 @@ def audit_record(
         changes=changes or {},
         source=source,
     )
+
+
+def _entry(
+    actor: Any, action: AuditAction, instance: models.Model, changes: Any, source: str
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        action=action,
+        model=instance._meta.label,
+        object_id=str(instance.pk),
+        summary=str(instance)[:200],
+        changes=changes,
+        source=source,
+    )
+
+
+@transaction.atomic
+def instances_bulk_create(
+    *, actor: Any, instances: Sequence[M], source: str = "code", batch_size: int = 500
+) -> list[M]:
+    """Create many already-validated instances of one model, with one audit entry each.
+
+    The caller validates (``full_clean``) and checks permissions first: this is the write.
+    """
+    if not instances:
+        return []
+    model = type(instances[0])
+    made = model._default_manager.bulk_create(instances, batch_size=batch_size)
+    AuditEntry.objects.bulk_create(
+        [_entry(actor, AuditAction.CREATE, o, snapshot(o), source) for o in made],
+        batch_size=batch_size,
+    )
+    return made
 
 
 @transaction.atomic

@@ -35,7 +35,8 @@ CLOSE_FACTOR = 3.0
 # is smaller than (SIMPLIFY_FACTOR * accuracy_m) ** 2: the zigzag of the noise goes, each removal
 # changes the area by less than that, and it cuts ~1.6% off a round 1 ha plot. Douglas-Peucker
 # at the same tolerance cuts up to tolerance/2 times every edge (1.3% of a 1 ha square walked
-# from near a corner, 10% of a round one).
+# from near a corner, 10% of a round one); it is the fallback, at half the tolerance, for the
+# folded rings GEOS's Visvalingam-Whyatt refuses.
 SIMPLIFY_FACTOR = 1.0
 STEPS = (
     "non_finite",
@@ -140,7 +141,11 @@ def track_to_polygon(
         return result(xy, "open_ring", gap)
     # Start the ring at a fix the simplification keeps anyway: the one farthest from the middle.
     xy = np.roll(xy, -int(np.argmax(_distance(xy, xy.mean(axis=0)))), axis=0)
-    simple = shapely.coverage_simplify(shapely.Polygon(xy), SIMPLIFY_FACTOR * accuracy_m)
+    drawn = shapely.Polygon(xy)
+    try:
+        simple = shapely.coverage_simplify(drawn, SIMPLIFY_FACTOR * accuracy_m)
+    except shapely.errors.GEOSException:  # GEOS refuses rings that revisit a vertex and fold
+        simple = shapely.simplify(drawn, SIMPLIFY_FACTOR * accuracy_m / 2, preserve_topology=True)
     ring = shapely.get_coordinates(shapely.get_exterior_ring(simple))[:-1]
     steps["simplified"] = len(xy) - len(ring)
     ring, more_spikes = _drop_spikes(ring, accuracy_m, closed=True, max_base_m=2 * accuracy_m)

@@ -54,6 +54,7 @@ class RowApplier:
         self.counts: Counter[str] = Counter()
         self.touched_plots: set[int] = set()
         self._comunidades: dict[tuple[int, str], Comunidad] = {}
+        self._distritos_read: set[int] = set()
 
     def apply(self, row: CleanRow, errors: list[RowError]) -> None:
         """Apply one row; a service's refusal becomes a RowError and nothing of the row stays."""
@@ -64,26 +65,24 @@ class RowApplier:
             errors.append(RowError(row.ref, exc.field or "row", "", exc.message))
             self.counts["rows_refused"] += 1
             self._comunidades.clear()  # one made in the rolled-back row no longer exists
+            self._distritos_read.clear()
 
-    def _comunidad(self, row: CleanRow) -> Comunidad:
+    def comunidad(self, row: CleanRow) -> Comunidad:
         if row.distrito is None or row.comunidad is None:
             raise InvalidInput(
                 "comunidad: the row names no distrito and comunidad", field="comunidad"
             )
         key = (row.distrito.pk, fold(row.comunidad))
+        if key not in self._comunidades and row.distrito.pk not in self._distritos_read:
+            # one query per distrito: its comunidades, accent- and case-blind
+            for c in Comunidad.objects.filter(distrito=row.distrito):
+                self._comunidades.setdefault((row.distrito.pk, fold(c.name)), c)
+            self._distritos_read.add(row.distrito.pk)
         if key not in self._comunidades:
-            found = next(
-                (
-                    c
-                    for c in Comunidad.objects.filter(distrito=row.distrito)
-                    if fold(c.name) == key[1]
-                ),
-                None,
+            self._comunidades[key] = Comunidad.objects.create(
+                distrito=row.distrito, name=row.comunidad
             )
-            if found is None:
-                found = Comunidad.objects.create(distrito=row.distrito, name=row.comunidad)
-                self.counts["comunidades_created"] += 1
-            self._comunidades[key] = found
+            self.counts["comunidades_created"] += 1
         return self._comunidades[key]
 
     def _submission(self, row: CleanRow) -> Submission | None:
@@ -128,13 +127,17 @@ class RowApplier:
         self.counts["producers_unchanged"] += 1
         return found
 
+    @staticmethod
+    def has_plot_data(row: CleanRow) -> bool:
+        return bool(
+            row.boundary is not None or row.point is not None or row.plot or row.plantings
+            or row.plot_code
+        )  # fmt: skip
+
     def _plot(
         self, row: CleanRow, producer: Producer, comunidad: Comunidad, seen: Submission | None
     ) -> Plot | None:
-        has_plot_data = (
-            row.boundary is not None or row.point is not None or row.plot or row.plantings
-        )
-        if not has_plot_data and not row.plot_code:
+        if not self.has_plot_data(row):
             return None
         found = Plot.objects.filter(code=row.plot_code).first() if row.plot_code else None
         if found is None and seen is not None and seen.plot_id:
@@ -259,7 +262,7 @@ class RowApplier:
         self.counts["memberships_created" if created else "memberships_unchanged"] += 1
 
     def _apply(self, row: CleanRow) -> None:
-        comunidad = self._comunidad(row)
+        comunidad = self.comunidad(row)
         seen = self._submission(row)
         producer = self._producer(row, comunidad, seen)
         plot = self._plot(row, producer, comunidad, seen)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from chacra.accounts.scope import scope_for
 from chacra.errors import AccessDenied
 from chacra.intake.apply import RowApplier
+from chacra.intake.bulk import BulkCreator
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
 from chacra.intake.rows import RowError, SourceRef
@@ -178,7 +179,13 @@ def import_file(
     try:
         with transaction.atomic():
             applier = RowApplier(actor=actor, job=job)
-            for i, clean in enumerate(cleaned, start=1):
+            bulk = BulkCreator(applier)
+            new, others = bulk.split(cleaned, report.errors)
+            bulk.create(new, report.errors)
+            if progress is not None:
+                progress(len(new), len(cleaned))
+            _progress_save(job.pk, len(new), len(cleaned))
+            for i, clean in enumerate(others, start=len(new) + 1):
                 applier.apply(clean, report.errors)
                 if i % 50 == 0 or i == len(cleaned):
                     if progress is not None:

@@ -64,10 +64,15 @@ def require_producer_write(*, actor: Any, producer: Producer | None, comunidad: 
     raise AccessDenied("your role cannot change producer records")
 
 
-def _next_code(prefix: str, model: Any) -> str:
+def next_codes(prefix: str, model: Any, count: int = 1) -> list[str]:
+    """The next ``count`` free codes like P000123 for a model with a ``code`` field."""
     last = model.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
     n = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
-    return f"{prefix}{n:06d}"
+    return [f"{prefix}{i:06d}" for i in range(n, n + count)]
+
+
+def _next_code(prefix: str, model: Any) -> str:
+    return next_codes(prefix, model)[0]
 
 
 @transaction.atomic
@@ -160,7 +165,7 @@ def _version_add(plot: Plot, original: Any = None) -> PlotGeometryVersion:
     )
 
 
-def _apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> Any:
+def apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> Any:
     """Set the plot's geometry fields; return the geometry as received if it had to be repaired."""
     shape = plot_shape(boundary, point)
     plot.boundary, plot.location = shape.boundary, shape.location
@@ -197,7 +202,7 @@ def plot_register(
     plot = Plot(
         code=code or _next_code("PA", Plot), producer=producer, comunidad=comunidad, **fields
     )
-    original = _apply_shape(plot, boundary, point, method)
+    original = apply_shape(plot, boundary, point, method)
     plot.mapped_on = mapped_on
     plot.mapped_by = actor if plot.mapping_method != MappingMethod.NOT_MAPPED else None
     instance_save(actor=actor, instance=plot, source=source)
@@ -225,7 +230,7 @@ def plot_remap(
     if not plot.geometry_versions.exists() and plot.mapping_method != MappingMethod.NOT_MAPPED:
         _version_add(plot)  # a plot created outside the services: keep what it had
     neighbours_before = plots_around({plot.pk}) if refresh_flags else set()
-    original = _apply_shape(plot, boundary, point, method)
+    original = apply_shape(plot, boundary, point, method)
     plot.mapped_on = mapped_on or timezone.localdate()
     plot.mapped_by = actor
     instance_save(actor=actor, instance=plot, source=source)
