@@ -40,3 +40,9 @@ def login(demo_db: DemoReport) -> Any:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Any) -> None:
+    """Files chacra writes (archived imports, uploads) go to the test's own folder."""
+    settings.DATA_DIR = tmp_path / "data"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,13 @@ def test_errors_download_names_every_column(demo_db: Any, tmp_path: Path) -> Non
     assert rows[1][2] == 2
     assert rows[1][4] == "dni"
     assert ImportJob.objects.get(pk=report.job_id).errors[0]["row"] == 2
+
+
+def test_an_imported_file_is_archived_under_its_hash(demo_db: Any, tmp_path: Path) -> None:
+    path = _csv(tmp_path, ROWS)
+    report = import_file(actor=None, path=path)
+    job = ImportJob.objects.get(pk=report.job_id)
+    archived = Path(job.archived_as)
+    assert archived.name == f"{job.sha256}.csv"
+    assert archived.read_bytes() == path.read_bytes()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == job.sha256
