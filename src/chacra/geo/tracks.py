@@ -141,11 +141,11 @@ def track_to_polygon(
         return result(xy, "open_ring", gap)
     # Start the ring at a fix the simplification keeps anyway: the one farthest from the middle.
     xy = np.roll(xy, -int(np.argmax(_distance(xy, xy.mean(axis=0)))), axis=0)
-    drawn = shapely.Polygon(xy)
+    outline = shapely.Polygon(xy)
     try:
-        simple = shapely.coverage_simplify(drawn, SIMPLIFY_FACTOR * accuracy_m)
+        simple = shapely.coverage_simplify(outline, SIMPLIFY_FACTOR * accuracy_m)
     except shapely.errors.GEOSException:  # GEOS refuses rings that revisit a vertex and fold
-        simple = shapely.simplify(drawn, SIMPLIFY_FACTOR * accuracy_m / 2, preserve_topology=True)
+        simple = shapely.simplify(outline, SIMPLIFY_FACTOR * accuracy_m / 2, preserve_topology=True)
     ring = shapely.get_coordinates(shapely.get_exterior_ring(simple))[:-1]
     steps["simplified"] = len(xy) - len(ring)
     ring, more_spikes = _drop_spikes(ring, accuracy_m, closed=True, max_base_m=2 * accuracy_m)
