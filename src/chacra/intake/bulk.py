@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 from chacra.accounts.models import AuditAction, Role
 from chacra.accounts.scope import scope_for
 from chacra.accounts.services import audit_record, instances_bulk_create
-from chacra.errors import ChacraError
+from chacra.errors import ChacraError, InvalidInput
 from chacra.intake.apply import RowApplier
 from chacra.intake.models import Submission
 from chacra.intake.parse import fold
 from chacra.intake.rows import RowError
 from chacra.intake.validate import CleanRow
 from chacra.registry import services
+from chacra.registry.geometry import PlotShape, plot_shapes
 from chacra.registry.models import (
     ExtensionVisit,
     Graft,
@@ -137,7 +138,9 @@ class BulkCreator:
                 self._allowed[comunidad.pk] = exc.message
         return self._allowed[comunidad.pk]
 
-    def _prepare(self, row: CleanRow, errors: list[RowError]) -> _Prepared | None:
+    def _prepare(
+        self, row: CleanRow, shape: PlotShape | InvalidInput, errors: list[RowError]
+    ) -> _Prepared | None:
         refused = self._may_write(row)
         if refused:
             errors.append(RowError(row.ref, "comunidad", row.comunidad, refused))
@@ -156,17 +159,16 @@ class BulkCreator:
                     code="-",
                     **{k: v for k, v in row.plot.items() if k != "mapped_on"},
                 )
+                if isinstance(shape, InvalidInput):
+                    raise shape
                 prepared.original = services.apply_shape(
-                    plot, row.boundary, row.point, row.mapping_method
+                    plot, row.boundary, row.point, row.mapping_method, shape=shape
                 )
                 plot.mapped_on = row.plot.get("mapped_on")
                 mapped = plot.mapping_method != MappingMethod.NOT_MAPPED
                 plot.mapped_by = self.actor if mapped and getattr(self.actor, "pk", None) else None
-                plot.full_clean(
-                    exclude=[*FOREIGN_KEYS, "code"],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
+                # field checks only: the shape was validated and repaired by plot_shapes
+                plot.clean_fields(exclude=[*FOREIGN_KEYS, "code"])
                 prepared.plot = plot
                 for values in row.plantings:
                     planting = Planting(
@@ -214,7 +216,12 @@ class BulkCreator:
         return prepared
 
     def create(self, rows: list[CleanRow], errors: list[RowError]) -> None:
-        prepared = [p for p in (self._prepare(r, errors) for r in rows) if p is not None]
+        shapes = plot_shapes([r.boundary for r in rows], [r.point for r in rows])
+        prepared = [
+            p
+            for p in (self._prepare(r, s, errors) for r, s in zip(rows, shapes, strict=True))
+            if p is not None
+        ]
         if not prepared:
             return
         source, actor, counts = self.applier.source, self.actor, self.applier.counts

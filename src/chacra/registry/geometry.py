@@ -69,6 +69,32 @@ def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
 
     The boundary's centroid becomes the location when no point is given.
     """
+    result = plot_shapes([boundary], [point])[0]
+    if isinstance(result, InvalidInput):
+        raise result
+    return result
+
+
+def plot_shapes(boundaries: list[Any], points: list[Any]) -> list[PlotShape | InvalidInput]:
+    """:func:`plot_shape` for many plots: each checked and repaired, all measured at once."""
+    prepared = [_prepare(b, p) for b, p in zip(boundaries, points, strict=True)]
+    multis = [r[1] if not isinstance(r, InvalidInput) else None for r in prepared]
+    areas = geodesic_area_ha(multis)
+    return [
+        r if isinstance(r, InvalidInput) else _finish(*r, area=float(a))
+        for r, a in zip(prepared, areas, strict=True)
+    ]
+
+
+def _prepare(boundary: Any, point: Any) -> tuple[Any, Any, Any] | InvalidInput:
+    """(geometry as given, repaired multipolygon or None, point) or the error to report."""
+    try:
+        return _checked(boundary, point)
+    except InvalidInput as exc:
+        return exc
+
+
+def _checked(boundary: Any, point: Any) -> tuple[Any, Any, Any]:
     geom = to_shapely(boundary, field="boundary")
     pt = to_shapely(point, field="location")
     if pt is not None:
@@ -78,8 +104,7 @@ def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
             )
         _check_bounds(pt, "location")
     if geom is None:
-        loc = Point(pt.x, pt.y, srid=4326) if pt is not None else None
-        return PlotShape(boundary=None, location=loc, area_ha=None, repaired=False)
+        return None, None, pt
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise InvalidInput(
             f"boundary: expected a Polygon or MultiPolygon, got a {geom.geom_type}",
@@ -90,7 +115,13 @@ def plot_shape(boundary: Any = None, point: Any = None) -> PlotShape:
     if fixed is None:
         raise InvalidInput("boundary: the polygon has no area once repaired", field="boundary")
     multi = fixed if fixed.geom_type == "MultiPolygon" else shapely.MultiPolygon([fixed])
-    area = float(geodesic_area_ha([multi])[0])
+    return geom, multi, pt
+
+
+def _finish(geom: Any, multi: Any, pt: Any, *, area: float) -> PlotShape:
+    if multi is None:
+        loc = Point(pt.x, pt.y, srid=4326) if pt is not None else None
+        return PlotShape(boundary=None, location=loc, area_ha=None, repaired=False)
     centre = pt if pt is not None else multi.representative_point()
     repaired = not geom.is_valid
     original = _geos(shapely.force_2d(geom)) if repaired else None

@@ -18,7 +18,7 @@ from chacra.accounts.models import AuditAction, Role
 from chacra.accounts.scope import Scope, scope_for
 from chacra.accounts.services import audit_record, instance_save
 from chacra.errors import AccessDenied, Conflict, InvalidInput
-from chacra.registry.geometry import plot_shape
+from chacra.registry.geometry import PlotShape, plot_shape
 from chacra.registry.models import (
     Clone,
     Comunidad,
@@ -165,9 +165,14 @@ def _version_add(plot: Plot, original: Any = None) -> PlotGeometryVersion:
     )
 
 
-def apply_shape(plot: Plot, boundary: Any, point: Any, method: str | None) -> Any:
-    """Set the plot's geometry fields; return the geometry as received if it had to be repaired."""
-    shape = plot_shape(boundary, point)
+def apply_shape(
+    plot: Plot, boundary: Any, point: Any, method: str | None, shape: PlotShape | None = None
+) -> Any:
+    """Set the plot's geometry fields; return the geometry as received if it had to be repaired.
+
+    ``shape``: the result of ``plot_shapes`` when many plots were measured at once.
+    """
+    shape = shape or plot_shape(boundary, point)
     plot.boundary, plot.location = shape.boundary, shape.location
     plot.area_ha, plot.geometry_repaired = shape.area_ha, shape.repaired
     if method:
