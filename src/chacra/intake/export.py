@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -32,7 +32,7 @@ def _bold_header(sheet: Any, headings: list[str]) -> None:
         cell.font = Font(bold=True)
 
 
-def template_xlsx(path: Path) -> Path:
+def template_xlsx(path: Path | BinaryIO) -> Path | BinaryIO:
     """The import template: the record's headings, the report's example row, what is accepted."""
     book = Workbook()
     sheet = book.active
@@ -68,7 +68,7 @@ def errors_table(errors: Iterable[RowError]) -> list[list[Any]]:
     ]  # fmt: skip
 
 
-def errors_xlsx(errors: Iterable[RowError], path: Path) -> Path:
+def errors_xlsx(errors: Iterable[RowError], path: Path | BinaryIO) -> Path | BinaryIO:
     book = Workbook()
     sheet = book.active
     sheet.title = "errores"

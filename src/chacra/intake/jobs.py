@@ -5,6 +5,7 @@ Embedded mode runs them in-process. At scale the same function is a Celery task 
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from pathlib import Path
@@ -20,6 +21,8 @@ from chacra.errors import ChacraError
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.services import error_record, import_file
+
+logger = logging.getLogger(__name__)
 
 
 def upload_store(upload: UploadedFile) -> Path:
@@ -39,12 +42,17 @@ def _run(job_id: int, actor: Any, path: Path, dry_run: bool, valid_only: bool) -
             actor=actor, path=path, dry_run=dry_run, valid_only=valid_only, job=job,
             display_name=job.file_name,
         )  # fmt: skip
-    except ChacraError as exc:
+    except Exception as exc:  # any failure must end the job, or its page polls forever
+        if isinstance(exc, ChacraError):
+            message, field = exc.message, exc.field or "file"
+        else:
+            logger.exception("import %s failed", job_id)
+            message, field = f"unexpected error: {exc!r}", "file"
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(),
-            errors=[error_record(RowError(SourceRef(job.file_name), exc.field or "file", "",
-                                          exc.message))],
-        )  # fmt: skip
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            errors=[error_record(RowError(SourceRef(job.file_name), field, "", message))],
+        )
     finally:
         connection.close()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("Previewed (dry run)")
     IMPORTED = "imported", _("Imported")
+    UNCHANGED = "unchanged", _("Unchanged: this file was imported before")
     REJECTED = "rejected", _("Rejected: nothing written")
     RUNNING = "running", _("Running")
     FAILED = "failed", _("Failed")

@@ -146,11 +146,17 @@ def import_file(
     done = ImportJob.objects.filter(sha256=sha, status=ImportStatus.IMPORTED).first()
     if done is not None:
         note = f"imported already (import {done.pk}, {done.started_at:%Y-%m-%d}); nothing changed"
+        if job is not None:  # a page is polling this job: finish it
+            job.sha256, job.size, job.format = sha, path.stat().st_size, reader.name
+            job.status, job.finished_at = ImportStatus.UNCHANGED, timezone.now()
+            job.counts = {"imported_before_as": done.pk}
+            job.save()
         return ImportReport(
             file_name=name,
             format=reader.name,
-            status="unchanged",
+            status=ImportStatus.UNCHANGED,
             duplicate_of=done.pk,
+            job_id=job.pk if job is not None else None,
             notes=[note],
         )
     read = reader.read(path)

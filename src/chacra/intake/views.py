@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 from django import forms
@@ -22,6 +22,31 @@ from chacra.intake.readers import READERS
 from chacra.intake.services import error_from_record, job_progress
 
 SHOWN_ERRORS = 200
+COUNT_LABELS = {
+    "producers_created": _("producers created"),
+    "producers_updated": _("producers updated"),
+    "producers_unchanged": _("producers unchanged"),
+    "plots_created": _("plots created"),
+    "plots_updated": _("plots updated"),
+    "plots_unchanged": _("plots unchanged"),
+    "plantings_created": _("plantings created"),
+    "plantings_updated": _("plantings updated"),
+    "plantings_unchanged": _("plantings unchanged"),
+    "grafts_created": _("graftings created"),
+    "grafts_updated": _("graftings updated"),
+    "grafts_unchanged": _("graftings unchanged"),
+    "visits_created": _("extension visits created"),
+    "visits_unchanged": _("extension visits unchanged"),
+    "comunidades_created": _("comunidades created"),
+    "memberships_created": _("memberships created"),
+    "memberships_unchanged": _("memberships unchanged"),
+    "organisations_created": _("organisations created"),
+    "submissions_recorded": _("form submissions recorded"),
+    "submission_edits": _("form submissions edited"),
+    "submissions_unchanged": _("form submissions unchanged"),
+    "rows_refused": _("rows refused"),
+    "imported_before_as": _("imported before as import no."),
+}
 
 
 class UploadForm(forms.Form):
@@ -71,8 +96,13 @@ def intake_job(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "errors": job.errors[:SHOWN_ERRORS],
             "more_errors": max(0, len(job.errors) - SHOWN_ERRORS),
-            "counts": sorted(job.counts.items()),
-            "can_import": job.dry_run and job.status == ImportStatus.PREVIEWED and job.upload,
+            "counts": [(COUNT_LABELS.get(k, k), n) for k, n in sorted(job.counts.items())],
+            "can_import": job.dry_run
+            and job.status == ImportStatus.PREVIEWED
+            and job.upload
+            and not ImportJob.objects.filter(
+                sha256=job.sha256, status=ImportStatus.IMPORTED
+            ).exists(),
         },
     )
 
@@ -105,14 +135,16 @@ def intake_job_errors(request: HttpRequest, pk: int) -> FileResponse:
     _require_importer(request)
     job = get_object_or_404(_jobs_for(request), pk=pk)
     errors = [error_from_record(e) for e in job.errors]
-    out = Path(tempfile.mkdtemp()) / f"errores-{job.pk}.xlsx"
+    out = io.BytesIO()
     errors_xlsx(errors, out)
-    return FileResponse(out.open("rb"), as_attachment=True, filename=out.name)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"errores-{job.pk}.xlsx")
 
 
 @login_required
 def intake_template(request: HttpRequest) -> FileResponse:
     _require_importer(request)
-    out = Path(tempfile.mkdtemp()) / "plantilla-chacra.xlsx"
+    out = io.BytesIO()
     template_xlsx(out)
-    return FileResponse(out.open("rb"), as_attachment=True, filename=out.name)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename="plantilla-chacra.xlsx")
