@@ -47,6 +47,9 @@ def test_form_exports_import_and_edits_update_the_same_records(
     subs = list(Submission.objects.filter(producer=rosa).order_by("version"))
     assert [s.version for s in subs] == [1, 2]
     assert subs[0].root_id == subs[1].root_id
+    # every version is kept as it was submitted
+    assert subs[0].payload["values"]["dni"] == subs[1].payload["values"]["dni"] == edited_dni
+    assert subs[0].payload != subs[1].payload
     assert rosa.agents.filter(username="agent-sm-01").exists()
     assert plot.plantings.exists()
     # the earlier values stay in the audit log, old and new side by side

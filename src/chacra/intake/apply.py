@@ -286,6 +286,6 @@ class RowApplier:
             deprecated_id=sub.deprecated_id, submitted_at=sub.submitted_at,
             version=(seen.version + 1) if seen is not None else 1,
             producer=producer, plot=plot, job=self.job,
-            payload={"ref": str(row.ref)},
+            payload=row.as_submitted,
         )  # fmt: skip
         self.counts["submissions_recorded" if seen is None else "submission_edits"] += 1

@@ -326,7 +326,7 @@ class BulkCreator:
                 producer=p.producer,
                 plot=p.plot,
                 job=self.applier.job,
-                payload={"ref": str(p.row.ref)},
+                payload=p.row.as_submitted,
             )
             for p in prepared
             if (s := p.row.submission) is not None

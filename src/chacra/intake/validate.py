@@ -30,6 +30,8 @@ class CleanRow:
     grafts: list[dict[str, Any]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
     submission: SubmissionId | None = None
+    # What the row said, as text: kept with a form submission so every version can be read back.
+    as_submitted: dict[str, Any] = field(default_factory=dict)
 
 
 class Places:
@@ -96,6 +98,15 @@ class RowValidator:
     def clean(self, row: IntakeRow) -> tuple[CleanRow | None, list[RowError]]:
         errors: list[RowError] = []
         out = CleanRow(ref=row.ref, submission=row.submission, mapping_method=row.mapping_method)
+        if row.submission is not None:
+            out.as_submitted = {
+                "ref": str(row.ref),
+                "values": {k: str(val) for k, val in row.values.items()},
+                "boundary": row.geometry.wkt if row.geometry is not None else None,
+                "point": row.point.wkt if row.point is not None else None,
+                "plantings": [{k: str(val) for k, val in p.items()} for p in row.plantings],
+                "visits": [{k: str(val) for k, val in v.items()} for v in row.visits],
+            }
         v = row.values
 
         def take(key: str, parser: Callable[[Any], Any], target: dict[str, Any], name: str) -> None:
