@@ -198,8 +198,8 @@ def test_a_bad_row_is_shown_downloadable_and_skipped_on_request(
     error_rows = page.locator("#errors tbody tr")
     expect(error_rows).to_have_count(1)
     cells = error_rows.first.locator("td")
-    expect(cells.nth(0)).to_have_text("padron-errores.csv, row 3")
-    expect(cells.nth(1)).to_have_text("dni")
+    expect(cells.nth(0)).to_have_text("padron-errores.csv, fila 3")
+    expect(cells.nth(1)).to_have_text("N° DNI")  # the record's heading for the field
     expect(cells.nth(2)).to_have_text(BAD_DNI)
     expect(cells.nth(3)).to_contain_text("8 digits")
     assert _counts(page)["productores nuevos"] == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from chacra.accounts.scope import scope_for
 from chacra.intake.export import errors_xlsx, template_xlsx
+from chacra.intake.headings import HEADINGS
 from chacra.intake.jobs import job_start, upload_store
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import READERS
@@ -47,6 +49,19 @@ COUNT_LABELS = {
     "rows_refused": _("rows refused"),
     "imported_before_as": _("imported before as import no."),
 }
+
+
+def _error_shown(e: dict[str, Any]) -> dict[str, Any]:
+    """Where an error is, in the page's language, and its field by the record's heading."""
+    where = [e.get("file") or e["where"]]
+    if e.get("sheet"):
+        where.append(_("sheet %(name)s") % {"name": e["sheet"]})
+    if e.get("row"):
+        where.append(_("row %(n)s") % {"n": e["row"]})
+    if e.get("feature"):
+        where.append(_("feature %(n)s") % {"n": e["feature"]})
+    heading = HEADINGS.get(e["field"], (e["field"],))[0]
+    return {**e, "where_shown": ", ".join(str(w) for w in where), "field_shown": heading}
 
 
 class UploadForm(forms.Form):
@@ -94,7 +109,7 @@ def intake_job(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "done": done,
             "total": total,
-            "errors": job.errors[:SHOWN_ERRORS],
+            "errors": [_error_shown(e) for e in job.errors[:SHOWN_ERRORS]],
             "more_errors": max(0, len(job.errors) - SHOWN_ERRORS),
             "counts": [(COUNT_LABELS.get(k, k), n) for k, n in sorted(job.counts.items())],
             "can_import": job.dry_run
