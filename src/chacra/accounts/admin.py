@@ -62,12 +62,8 @@ class ChacraUserAdmin(UserAdmin):
             )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "model", "object_id", "summary", "source"]
-    list_filter = ["action", "model", "source"]
-    search_fields = ["object_id", "summary", "actor__username"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class ReadOnlyProgrammeAdmin(admin.ModelAdmin):
+    """History written by chacra itself (audit log, imports): programme-wide roles read it."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return scope_for(request.user).is_programme_wide
@@ -83,3 +79,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyProgrammeAdmin):
+    list_display = ["at", "actor", "action", "model", "object_id", "summary", "source"]
+    list_filter = ["action", "model", "source"]
+    search_fields = ["object_id", "summary", "actor__username"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from chacra.accounts.scope import scope_for
+from chacra.accounts.admin import ReadOnlyProgrammeAdmin
 from chacra.intake.models import ImportJob, Submission
-
-
-class ReadOnlyProgrammeAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return scope_for(request.user).is_programme_wide
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope_for(request.user).is_programme_wide
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ImportJob)

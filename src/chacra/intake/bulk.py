@@ -244,17 +244,7 @@ class BulkCreator:
         self.applier.touched_plots |= {plot.pk for plot in plots}
         PlotGeometryVersion.objects.bulk_create(
             [
-                PlotGeometryVersion(
-                    plot=plot,
-                    version=1,
-                    original=p.original,
-                    boundary=plot.boundary,
-                    location=plot.location,
-                    area_ha=plot.area_ha,
-                    mapping_method=plot.mapping_method,
-                    mapped_on=plot.mapped_on,
-                    mapped_by=plot.mapped_by,
-                )
+                PlotGeometryVersion.of(plot, 1, p.original)
                 for p, plot in with_plot
                 if plot.mapping_method != MappingMethod.NOT_MAPPED
             ],

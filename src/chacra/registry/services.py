@@ -152,17 +152,9 @@ def producer_update(
 
 def _version_add(plot: Plot, original: Any = None) -> PlotGeometryVersion:
     last = plot.geometry_versions.aggregate(m=Max("version"))["m"] or 0
-    return PlotGeometryVersion.objects.create(
-        plot=plot,
-        version=last + 1,
-        original=original,
-        boundary=plot.boundary,
-        location=plot.location,
-        area_ha=plot.area_ha,
-        mapping_method=plot.mapping_method,
-        mapped_on=plot.mapped_on,
-        mapped_by=plot.mapped_by,
-    )
+    version = PlotGeometryVersion.of(plot, last + 1, original)
+    version.save()
+    return version
 
 
 def apply_shape(

@@ -192,18 +192,7 @@ def plantings_build(
 
 def versions_build(plots: list[Plot]) -> list[PlotGeometryVersion]:
     return [
-        PlotGeometryVersion(
-            plot=p,
-            version=1,
-            boundary=p.boundary,
-            location=p.location,
-            area_ha=p.area_ha,
-            mapping_method=p.mapping_method,
-            mapped_on=p.mapped_on,
-            mapped_by=p.mapped_by,
-        )
-        for p in plots
-        if p.mapping_method != MappingMethod.NOT_MAPPED
+        PlotGeometryVersion.of(p, 1) for p in plots if p.mapping_method != MappingMethod.NOT_MAPPED
     ]
 
 

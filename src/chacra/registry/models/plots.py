@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
@@ -128,6 +130,21 @@ class PlotGeometryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plot_id} v{self.version}"
+
+    @classmethod
+    def of(cls, plot: Plot, version: int, original: Any = None) -> PlotGeometryVersion:
+        """A record (unsaved) of the geometry the plot has now."""
+        return cls(
+            plot=plot,
+            version=version,
+            original=original,
+            boundary=plot.boundary,
+            location=plot.location,
+            area_ha=plot.area_ha,
+            mapping_method=plot.mapping_method,
+            mapped_on=plot.mapped_on,
+            mapped_by=plot.mapped_by,
+        )
 
 
 class CloneGroup(models.TextChoices):
