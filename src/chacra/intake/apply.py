@@ -16,18 +16,19 @@ import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
+from chacra.accounts.scope import scope_for
 from chacra.accounts.services import instance_save
-from chacra.errors import ChacraError, InvalidInput
+from chacra.errors import AccessDenied, ChacraError, InvalidInput
+from chacra.geo.shapes import repair_polygonal
 from chacra.intake.models import ImportJob, Submission
 from chacra.intake.parse import fold
 from chacra.intake.rows import RowError
 from chacra.intake.validate import CleanRow
-from chacra.registry import services
+from chacra.registry import selectors, services
 from chacra.registry.models import (
     Comunidad,
     ExtensionVisit,
     Graft,
-    Membership,
     Organisation,
     OrganisationKind,
     Planting,
@@ -37,9 +38,20 @@ from chacra.registry.models import (
 from chacra.registry.quality import plots_around
 
 
+def _as_stored(geom: Any) -> Any:
+    """A geometry as the registry stores it: polygons as (repaired) MultiPolygons."""
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return geom
+    fixed = repair_polygonal(shapely.force_2d(geom))
+    if fixed is not None and fixed.geom_type == "Polygon":
+        return shapely.MultiPolygon([fixed])
+    return fixed
+
+
 def _same_geometry(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return False
+    a = _as_stored(a)
     other = shapely.from_wkb(bytes(b.wkb)) if isinstance(b, GEOSGeometry) else b
     return bool(
         shapely.equals_exact(shapely.normalize(a), shapely.normalize(other), tolerance=1e-7)
@@ -79,8 +91,8 @@ class RowApplier:
                 self._comunidades.setdefault((row.distrito.pk, fold(c.name)), c)
             self._distritos_read.add(row.distrito.pk)
         if key not in self._comunidades:
-            self._comunidades[key] = Comunidad.objects.create(
-                distrito=row.distrito, name=row.comunidad
+            self._comunidades[key] = services.comunidad_register(
+                actor=self.actor, distrito=row.distrito, name=row.comunidad, source=self.source
             )
             self.counts["comunidades_created"] += 1
         return self._comunidades[key]
@@ -94,19 +106,39 @@ class RowApplier:
             .first()
         )
 
+    def _visible(self) -> Any:
+        """Producers the importing user may see: matching never reaches past them."""
+        if self.actor is None:
+            return Producer.objects.all()
+        return selectors.producer_list(scope=scope_for(self.actor))
+
     def _producer(self, row: CleanRow, comunidad: Comunidad, seen: Submission | None) -> Producer:
         p = row.producer
+        visible = self._visible()
         found = seen.producer if seen is not None and seen.producer_id else None
+        if found is not None and not visible.filter(pk=found.pk).exists():
+            raise AccessDenied("this form submission belongs to a producer outside your scope")
         if found is None and p.get("dni"):
-            found = Producer.objects.filter(dni=p["dni"]).first()
+            found = visible.filter(dni=p["dni"]).first()
+            if found is None and Producer.objects.filter(dni=p["dni"]).exists():
+                # say no more than that it exists: not where, not whose (Ley 29733)
+                raise AccessDenied(
+                    f"dni: {p['dni']} is registered to a producer outside your scope; "
+                    "ask programme staff",
+                    field="dni",
+                )
         if found is None and row.producer_code:
-            found = Producer.objects.filter(code=row.producer_code).first()
+            found = visible.filter(code=row.producer_code).first()
         if found is None:
-            found = Producer.objects.filter(
+            # Same names in the same comunidad is the same person only if the DNIs agree.
+            namesakes = visible.filter(
                 comunidad=comunidad,
                 surnames__iexact=p["surnames"],
                 given_names__iexact=p["given_names"],
-            ).first()
+            )
+            if p.get("dni"):
+                namesakes = namesakes.filter(dni__isnull=True)
+            found = namesakes.first()
         if found is None:
             self.counts["producers_created"] += 1
             return services.producer_register(
@@ -140,6 +172,12 @@ class RowApplier:
         if not self.has_plot_data(row):
             return None
         found = Plot.objects.filter(code=row.plot_code).first() if row.plot_code else None
+        if found is not None and found.producer_id != producer.pk:
+            raise InvalidInput(
+                f"plot_code: {row.plot_code} is another producer's plot; "
+                "give this plot its own code",
+                field="plot_code",
+            )
         if found is None and seen is not None and seen.plot_id:
             found = seen.plot
         if found is None:
@@ -149,6 +187,10 @@ class RowApplier:
                  (row.boundary is None and _same_geometry(row.point, pl.location))),
                 None,
             )  # fmt: skip
+            if found is None and row.boundary is None and row.point is None:
+                # no geometry to match by: the producer's one plot without a geometry, if any
+                bare = [pl for pl in own if pl.boundary is None and pl.location is None]
+                found = bare[0] if len(bare) == 1 else None
             if (
                 found is None
                 and len(own) == 1
@@ -249,16 +291,24 @@ class RowApplier:
             )  # fmt: skip
             self.counts["visits_created"] += 1
 
+    def organisation(self, name: str) -> Organisation:
+        org = Organisation.objects.filter(name__iexact=" ".join(name.split())).first()
+        if org is None:
+            org = services.organisation_register(
+                actor=self.actor, name=name, kind=OrganisationKind.ASSOCIATION, source=self.source
+            )
+            self.counts["organisations_created"] += 1
+        return org
+
     def _membership(self, row: CleanRow, producer: Producer) -> None:
         if not row.organisation:
             return
-        org = Organisation.objects.filter(name__iexact=row.organisation).first()
-        if org is None:
-            org = Organisation.objects.create(
-                name=row.organisation, kind=OrganisationKind.ASSOCIATION
-            )
-            self.counts["organisations_created"] += 1
-        _, created = Membership.objects.get_or_create(producer=producer, organisation=org)
+        _, created = services.membership_add(
+            actor=self.actor,
+            producer=producer,
+            organisation=self.organisation(row.organisation),
+            source=self.source,
+        )
         self.counts["memberships_created" if created else "memberships_unchanged"] += 1
 
     def _apply(self, row: CleanRow) -> None:

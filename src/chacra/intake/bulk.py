@@ -27,12 +27,11 @@ from chacra.intake.validate import CleanRow
 from chacra.registry import services
 from chacra.registry.geometry import PlotShape, plot_shapes
 from chacra.registry.models import (
+    Comunidad,
     ExtensionVisit,
     Graft,
     MappingMethod,
     Membership,
-    Organisation,
-    OrganisationKind,
     Planting,
     Plot,
     PlotGeometryVersion,
@@ -42,11 +41,11 @@ from chacra.registry.models import (
 FOREIGN_KEYS = ["producer", "comunidad", "mapped_by", "plot", "clone", "agent", "organisation"]
 
 
-def _keys(row: CleanRow, comunidad_id: int) -> list[tuple[str, Any]]:
+def _keys(row: CleanRow) -> list[tuple[str, Any]]:
     p = row.producer
-    keys: list[tuple[str, Any]] = [
-        ("names", (comunidad_id, fold(p["surnames"]), fold(p["given_names"])))
-    ]
+    assert row.distrito is not None  # validated  # noqa: S101
+    place = (row.distrito.pk, fold(row.comunidad or ""))
+    keys: list[tuple[str, Any]] = [("names", (*place, fold(p["surnames"]), fold(p["given_names"])))]
     if p.get("dni"):
         keys.append(("dni", p["dni"]))
     if row.producer_code:
@@ -87,16 +86,7 @@ class BulkCreator:
         self, rows: list[CleanRow], errors: list[RowError]
     ) -> tuple[list[CleanRow], list[CleanRow]]:
         """(new rows, rows that may match something): one query per kind of key, not per row."""
-        keyed: list[tuple[CleanRow, list[tuple[str, Any]]]] = []
-        for row in rows:
-            try:
-                comunidad = self.applier.comunidad(row)
-            except ChacraError as exc:
-                errors.append(
-                    RowError(row.ref, exc.field or "comunidad", row.comunidad, exc.message)
-                )
-                continue
-            keyed.append((row, _keys(row, comunidad.pk)))
+        keyed = [(row, _keys(row)) for row in rows]
         seen = Counter(k for _, keys in keyed for k in keys)
         existing = self._existing([k for _, keys in keyed for k in keys])
         new: list[CleanRow] = []
@@ -120,23 +110,25 @@ class BulkCreator:
         roots = {r for _, r in by_kind.get("root", ())}
         subs = Submission.objects.filter(root_id__in=roots).values_list("source", "root_id")
         found |= {("root", tuple(s)) for s in subs}
-        comunidades = {c for c, _, _ in by_kind.get("names", ())}
-        people = Producer.objects.filter(comunidad_id__in=comunidades)
-        for c, s, g in people.values_list("comunidad_id", "surnames", "given_names"):
-            found.add(("names", (c, fold(s), fold(g))))
+        distritos = {d for d, _, _, _ in by_kind.get("names", ())}
+        people = Producer.objects.filter(comunidad__distrito_id__in=distritos).values_list(
+            "comunidad__distrito_id", "comunidad__name", "surnames", "given_names"
+        )
+        for d, c, s, g in people:
+            found.add(("names", (d, fold(c), fold(s), fold(g))))
         return found
 
     def _may_write(self, row: CleanRow) -> str | None:
-        comunidad = self.applier.comunidad(row)
-        if comunidad.pk not in self._allowed:
+        """Why the actor may not add a producer in this row's distrito (None: she may)."""
+        assert row.distrito is not None  # validated  # noqa: S101
+        if row.distrito.pk not in self._allowed:
+            place = Comunidad(distrito=row.distrito, name=row.comunidad or "")  # not saved
             try:
-                services.require_producer_write(
-                    actor=self.actor, producer=None, comunidad=comunidad
-                )
-                self._allowed[comunidad.pk] = None
+                services.require_producer_write(actor=self.actor, producer=None, comunidad=place)
+                self._allowed[row.distrito.pk] = None
             except ChacraError as exc:
-                self._allowed[comunidad.pk] = exc.message
-        return self._allowed[comunidad.pk]
+                self._allowed[row.distrito.pk] = exc.message
+        return self._allowed[row.distrito.pk]
 
     def _prepare(
         self, row: CleanRow, shape: PlotShape | InvalidInput, errors: list[RowError]
@@ -145,7 +137,7 @@ class BulkCreator:
         if refused:
             errors.append(RowError(row.ref, "comunidad", row.comunidad, refused))
             return None
-        producer = Producer(comunidad=self.applier.comunidad(row), code="-", **row.producer)
+        producer = Producer(code="-", **row.producer)
         if producer.dni == "":
             producer.dni = None
         prepared = _Prepared(row, producer)
@@ -155,7 +147,6 @@ class BulkCreator:
             )
             if self.applier.has_plot_data(row):
                 plot = Plot(
-                    comunidad=producer.comunidad,
                     code="-",
                     **{k: v for k, v in row.plot.items() if k != "mapped_on"},
                 )
@@ -213,6 +204,14 @@ class BulkCreator:
         except ChacraError as exc:
             errors.append(RowError(row.ref, exc.field or "row", "", exc.message))
             return None
+        # only now, with the row known to be good, may its comunidad be created
+        try:
+            producer.comunidad = self.applier.comunidad(row)
+        except ChacraError as exc:
+            errors.append(RowError(row.ref, exc.field or "comunidad", row.comunidad, exc.message))
+            return None
+        if prepared.plot is not None:
+            prepared.plot.comunidad = producer.comunidad
         return prepared
 
     def create(self, rows: list[CleanRow], errors: list[RowError]) -> None:
@@ -288,19 +287,11 @@ class BulkCreator:
             )
 
     def _memberships(self, prepared: list[_Prepared]) -> None:
-        names = {p.row.organisation for p in prepared if p.row.organisation}
-        orgs = {fold(o.name): o for o in Organisation.objects.filter(name__in=names)}
-        links = []
-        for p in prepared:
-            if not p.row.organisation:
-                continue
-            key = fold(p.row.organisation)
-            if key not in orgs:
-                orgs[key] = Organisation.objects.create(
-                    name=p.row.organisation, kind=OrganisationKind.ASSOCIATION
-                )
-                self.applier.counts["organisations_created"] += 1
-            links.append(Membership(producer=p.producer, organisation=orgs[key]))
+        links = [
+            Membership(producer=p.producer, organisation=self.applier.organisation(name))
+            for p in prepared
+            if (name := p.row.organisation)
+        ]
         instances_bulk_create(actor=self.actor, instances=links, source=self.applier.source)
         self.applier.counts["memberships_created"] += len(links)
 

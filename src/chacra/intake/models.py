@@ -23,6 +23,7 @@ class ImportJob(models.Model):
     format = models.CharField(_("format"), max_length=16)
     archived_as = models.CharField(_("archived as"), max_length=500, blank=True)
     upload = models.CharField(_("uploaded file"), max_length=500, blank=True)
+    for_producer = models.CharField(_("for producer"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
     dry_run = models.BooleanField(_("dry run"), default=False)
     valid_only = models.BooleanField(_("only valid rows"), default=False)

@@ -32,6 +32,7 @@ from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.validate import CleanRow, RowValidator
 from chacra.registry.models import Producer
 from chacra.registry.quality import plot_flags_refresh
+from chacra.registry.selectors import producer_list
 
 Progress = Callable[[int, int], None]
 MAX_STORED_ERRORS = 5000
@@ -141,9 +142,22 @@ def import_file(
     name = display_name or path.name
     if actor is not None and not scope_for(actor).sees_personal_data:
         raise AccessDenied("your role cannot import producer records")
+    if (
+        for_producer is not None
+        and actor is not None
+        and not producer_list(scope=scope_for(actor)).filter(pk=for_producer.pk).exists()
+    ):
+        raise AccessDenied("--producer: no such producer among those you may see")
     reader = reader_for(path, format)
     sha = _sha256(path)
-    done = ImportJob.objects.filter(sha256=sha, status=ImportStatus.IMPORTED).first()
+    # The same file, imported whole for the same producer, changes nothing. A file imported with
+    # only its valid rows is read again: after a fix elsewhere, its other rows may pass now.
+    done = ImportJob.objects.filter(
+        sha256=sha,
+        status=ImportStatus.IMPORTED,
+        valid_only=False,
+        for_producer=for_producer.code if for_producer is not None else "",
+    ).first()
     if done is not None:
         note = f"imported already (import {done.pk}, {done.started_at:%Y-%m-%d}); nothing changed"
         if job is not None:  # a page is polling this job: finish it
@@ -178,6 +192,7 @@ def import_file(
     job = job or ImportJob(file_name=name, actor=actor if getattr(actor, "pk", None) else None)
     job.sha256, job.size, job.format = sha, path.stat().st_size, reader.name
     job.status, job.dry_run, job.valid_only = ImportStatus.RUNNING, dry_run, valid_only
+    job.for_producer = for_producer.code if for_producer is not None else ""
     job.rows_total = len(read.rows)
     job.save()
     report.job_id = job.pk

@@ -148,6 +148,16 @@ class RowValidator:
             field_name = "ubigeo" if v.get("ubigeo") else "distrito"
             errors.append(RowError(row.ref, field_name, v.get(field_name, ""), f"expected {exc}"))
         out.comunidad = " ".join(str(v.get("comunidad", "")).split()) or None
+        for key, value, limit in (
+            ("comunidad", out.comunidad, 120),
+            ("organisation", out.organisation, 160),
+            ("surnames", p.get("surnames"), 100),
+            ("given_names", p.get("given_names"), 100),
+        ):
+            if value and len(value) > limit:
+                errors.append(
+                    RowError(row.ref, key, value[:40] + "…", f"expected at most {limit} characters")
+                )
         if out.comunidad is None:
             errors.append(
                 RowError(row.ref, "comunidad", "", "expected the comunidad (village) name")

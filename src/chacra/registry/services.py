@@ -25,6 +25,8 @@ from chacra.registry.models import (
     ExtensionVisit,
     Graft,
     MappingMethod,
+    Membership,
+    Organisation,
     Planting,
     Plot,
     PlotGeometryVersion,
@@ -62,6 +64,38 @@ def require_producer_write(*, actor: Any, producer: Producer | None, comunidad: 
     ):
         return
     raise AccessDenied("your role cannot change producer records")
+
+
+@transaction.atomic
+def comunidad_register(*, actor: Any, distrito: Any, name: str, source: str = "code") -> Comunidad:
+    """Add a village to a distrito: programme-wide roles anywhere, others in their region."""
+    comunidad = Comunidad(distrito=distrito, name=" ".join(name.split()))
+    require_producer_write(actor=actor, producer=None, comunidad=comunidad)
+    return instance_save(actor=actor, instance=comunidad, source=source)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def organisation_register(
+    *, actor: Any, name: str, kind: str, source: str = "code"
+) -> Organisation:
+    if not _scope(actor).sees_personal_data:
+        raise AccessDenied("your role cannot register organisations")
+    organisation = Organisation(name=" ".join(name.split()), kind=kind)
+    return instance_save(actor=actor, instance=organisation, source=source)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: Any, producer: Producer, organisation: Organisation, source: str = "code"
+) -> tuple[Membership, bool]:
+    """Make a producer a member of an organisation (once); True when it is new."""
+    require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    existing = Membership.objects.filter(producer=producer, organisation=organisation).first()
+    if existing is not None:
+        return existing, False
+    membership = Membership(producer=producer, organisation=organisation)
+    instance_save(actor=actor, instance=membership, source=source)
+    return membership, True
 
 
 def next_codes(prefix: str, model: Any, count: int = 1) -> list[str]:

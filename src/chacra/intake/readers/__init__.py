@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chacra.intake.readers.base import IntakeError, Reader, head_of
+from chacra.intake.readers.base import IntakeError, Reader, head_of, zip_guard
 from chacra.intake.readers.gpx import GpxReader
 from chacra.intake.readers.kobo import KoboReader
 from chacra.intake.readers.odk import OdkReader
@@ -36,9 +36,11 @@ def reader_for(path: Path, format: str | None = None) -> Reader:
     """The reader for a file: the one named by ``format``, else the first that can handle it."""
     names = {r.name: r for r in READERS}
     if format:
+        zip_guard(path)
         if format not in names:
             raise IntakeError(f"--format {format!r} is not known; use one of {', '.join(names)}")
         return names[format]
+    zip_guard(path)
     head = head_of(path)
     for reader in READERS:
         if reader.can_handle(path, head):

@@ -25,6 +25,27 @@ class Reader(Protocol):
     def read(self, path: Path) -> ReadResult: ...
 
 
+# A zip (ODK export, XLSX, KMZ, Shapefile) may unpack to at most this much: far beyond any real
+# programme file, and well below what would take the server down (zip bombs).
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+
+
+def zip_guard(path: Path) -> None:
+    """Refuse a zip whose members add up to more than MAX_UNZIPPED_BYTES, before inflating any."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: the reader says what it expected
+    if total > MAX_UNZIPPED_BYTES:
+        raise IntakeError(
+            f"{path.name}: unzips to {total >> 20} MB, more than {MAX_UNZIPPED_BYTES >> 20} MB; "
+            "split the export into smaller files"
+        )
+
+
 def head_of(path: Path, size: int = 4096) -> bytes:
     with path.open("rb") as f:
         return f.read(size)

@@ -37,7 +37,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--valid-only", action="store_true", help="import the valid rows even if others fail"
         )
-        parser.add_argument("--as", dest="username", help="act as this user (default: chacra)")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="act as this user, with her permissions (without it the operator acts as "
+            "chacra itself, with every permission)",
+        )
         parser.add_argument("--errors", type=Path, help="write the errors to this .xlsx file")
         parser.add_argument(
             "--producer", help="the producer (code) whose plots the file holds, e.g. a GPX walk"
@@ -67,9 +72,11 @@ class Command(BaseCommand):
         except ChacraError as exc:
             raise CommandError(exc.message) from exc
         out = self.stdout.write
-        out(f"{report.file_name} ({report.format}): {report.rows} rows -> {report.status}")
+        out(f"{report.file_name} ({report.format}): {report.rows} row(s) -> {report.status}")
+        would = "" if report.written else "would be "  # a preview or a rejected file wrote nothing
         for key, n in sorted(report.counts.items()):
-            out(f"  {key.replace('_', ' ')}: {n}")
+            noun, _, verb = key.rpartition("_")
+            out(f"  {noun.replace('_', ' ')} {would}{verb}: {n}")
         for note in report.notes[:SHOWN_ERRORS]:
             out(f"  note: {note}")
         for error in report.errors[:SHOWN_ERRORS]:
