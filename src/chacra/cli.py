@@ -14,7 +14,11 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = ["chacra", *(sys.argv[1:] if argv is None else argv)]
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except BrokenPipeError:  # `chacra producers ... | head`: the reader has had enough
+        sys.stderr.close()
+        raise SystemExit(0) from None
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from chacra.accounts.models import Role
 from chacra.intake.export import ERROR_COLUMNS
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.registry.models import Clone, CloneGroup, Producer
-from tests.factories import DistritoFactory
+from tests.factories import DistritoFactory, ProducerFactory
 from tests.intake.test_import import HEADER
 
 pytestmark = pytest.mark.browser
@@ -295,3 +295,23 @@ def test_a_file_imported_before_finishes_its_preview(
     assert job.status == ImportStatus.UNCHANGED, job.errors
     expect(page.locator("#job-status")).to_contain_text("importado antes")
     expect(page.locator("#confirm")).to_have_count(0)  # nothing to import again
+
+
+def test_a_gps_walk_uploads_for_a_producer(
+    page: Page,
+    login: Callable[..., None],
+    make_user: Callable[..., Any],
+    intake_setup: Path,
+) -> None:
+    staff = make_user("staff-intake-gpx", Role.STAFF)
+    producer = ProducerFactory(comunidad__distrito=DistritoFactory())
+    login(staff, next="/intake/")
+    page.fill("input[name=producer]", producer.code)
+    walk = Path(__file__).parent.parent / "intake/samples/gis/walk.gpx"
+    page.set_input_files("input[name=file]", str(walk))
+    page.click("form.upload button[type=submit]")
+    _wait_finished(page, 3)
+    assert _counts(page)["parcelas nuevas"] == 3
+    _confirm(page, "button", "Importar")
+    _wait_finished(page, 3)
+    assert producer.plots.filter(name="Parcela 1", mapping_method="gps_walk").exists()

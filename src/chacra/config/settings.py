@@ -123,6 +123,7 @@ STATICFILES_DIRS = [
     ("vendor/ol", NODE_MODULES / "ol"),
 ]
 MEDIA_ROOT = DATA_DIR / "media"
+CHACRA_MAX_UPLOAD_MB = int(os.environ.get("CHACRA_MAX_UPLOAD_MB", "100"))
 
 # An XYZ template such as https://server/{z}/{x}/{y}.jpg; empty means a plain background (offline).
 CHACRA_BASEMAP_URL = os.environ.get("CHACRA_BASEMAP_URL", "")

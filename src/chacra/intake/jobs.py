@@ -21,6 +21,7 @@ from chacra.errors import ChacraError
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.services import error_record, import_file
+from chacra.registry.models import Producer
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,12 @@ def upload_store(upload: UploadedFile) -> Path:
 def _run(job_id: int, actor: Any, path: Path, dry_run: bool, valid_only: bool) -> None:
     job = ImportJob.objects.get(pk=job_id)
     try:
+        producer = (
+            Producer.objects.filter(code=job.for_producer).first() if job.for_producer else None
+        )
         import_file(
             actor=actor, path=path, dry_run=dry_run, valid_only=valid_only, job=job,
-            display_name=job.file_name,
+            display_name=job.file_name, for_producer=producer,
         )  # fmt: skip
     except Exception as exc:  # any failure must end the job, or its page polls forever
         if isinstance(exc, ChacraError):
@@ -58,10 +62,17 @@ def _run(job_id: int, actor: Any, path: Path, dry_run: bool, valid_only: bool) -
 
 
 def job_start(
-    *, actor: Any, path: Path, display_name: str, dry_run: bool, valid_only: bool = False
+    *,
+    actor: Any,
+    path: Path,
+    display_name: str,
+    dry_run: bool,
+    valid_only: bool = False,
+    for_producer: str = "",
 ) -> ImportJob:
     job = ImportJob.objects.create(
         file_name=display_name, upload=str(path), sha256="", size=path.stat().st_size,
+        for_producer=for_producer,
         format="", status=ImportStatus.RUNNING, dry_run=dry_run, valid_only=valid_only,
         actor=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip

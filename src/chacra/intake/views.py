@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ from chacra.intake.jobs import job_start, upload_store
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import READERS
 from chacra.intake.services import error_from_record, job_progress
+from chacra.registry.selectors import producer_list
 
 SHOWN_ERRORS = 200
 COUNT_LABELS = {
@@ -66,6 +68,21 @@ def _error_shown(e: dict[str, Any]) -> dict[str, Any]:
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
+    producer = forms.CharField(
+        label=_("Producer code (for a GPS walk or a file with one producer's plots)"),
+        required=False,
+        max_length=20,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.CHACRA_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file has %(size)s MB; files up to %(limit)s MB are accepted.")
+                % {"size": upload.size >> 20, "limit": limit}
+            )
+        return upload
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -87,9 +104,17 @@ def intake_home(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = upload_store(upload)
-        job = job_start(actor=request.user, path=path, display_name=upload.name, dry_run=True)
-        return redirect("intake-job", pk=job.pk)
+        code = form.cleaned_data["producer"].strip()
+        visible = producer_list(scope=scope_for(request.user))
+        if code and not visible.filter(code=code).exists():
+            form.add_error("producer", _("No producer with this code among those you may see."))
+        else:
+            path = upload_store(upload)
+            job = job_start(
+                actor=request.user, path=path, display_name=upload.name, dry_run=True,
+                for_producer=code,
+            )  # fmt: skip
+            return redirect("intake-job", pk=job.pk)
     return render(
         request,
         "intake/home.html",
@@ -140,7 +165,7 @@ def intake_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("the uploaded file is no longer there; upload it again")
     job = job_start(
         actor=request.user, path=path, display_name=preview.file_name, dry_run=False,
-        valid_only=request.POST.get("valid_only") == "1",
+        valid_only=request.POST.get("valid_only") == "1", for_producer=preview.for_producer,
     )  # fmt: skip
     return redirect("intake-job", pk=job.pk)
 
