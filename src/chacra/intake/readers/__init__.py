@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chacra.intake.readers.base import IntakeError, Reader, head_of, zip_guard
+from chacra.intake.readers.base import IntakeError, Reader, gdal_lockdown, head_of, zip_guard
 from chacra.intake.readers.gpx import GpxReader
 from chacra.intake.readers.kobo import KoboReader
 from chacra.intake.readers.odk import OdkReader
@@ -16,6 +16,8 @@ from chacra.intake.readers.vector import (
     KmzReader,
     ShapefileReader,
 )
+
+gdal_lockdown()  # before any reader opens a file with GDAL (vector formats, GPX)
 
 # Order matters: the first reader that can handle a file reads it. Kobo exports are .xlsx too.
 READERS: list[Reader] = [

@@ -46,6 +46,21 @@ def zip_guard(path: Path) -> None:
         )
 
 
+def gdal_lockdown() -> None:
+    """Uploaded files are untrusted: GDAL must not follow a file's pointers to other files or to
+    the network. The VRT drivers would open whatever a crafted file names (even http:// URLs),
+    and /vsicurl/ would fetch it; chacra needs neither. Applies to every GDAL reader."""
+    import pyogrio
+
+    pyogrio.set_gdal_config_options(
+        {
+            "GDAL_SKIP": "VRT OGR_VRT",
+            "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".chacra-no-network",
+            "GDAL_HTTP_PROXY": "127.0.0.1:9",
+        }
+    )
+
+
 def head_of(path: Path, size: int = 4096) -> bytes:
     with path.open("rb") as f:
         return f.read(size)

@@ -40,17 +40,6 @@ from chacra.intake.headings import map_headings
 from chacra.intake.readers.base import IntakeError
 from chacra.intake.rows import PLANTING_KEYS, IntakeRow, ReadResult, RowError, SourceRef
 
-# Uploaded files are untrusted: GDAL must not follow a file's pointers to other files or to the
-# network. The VRT drivers would open whatever a crafted file names (even http:// URLs), and
-# /vsicurl/ would fetch it; chacra needs neither.
-pyogrio.set_gdal_config_options(
-    {
-        "GDAL_SKIP": "VRT OGR_VRT",
-        "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".chacra-no-network",
-        "GDAL_HTTP_PROXY": "127.0.0.1:9",
-    }
-)
-
 ACCEPTED = (
     "GeoJSON (.geojson, .json), KML (.kml), KMZ (.kmz), a zipped Shapefile (.zip holding the "
     ".shp with its .shx, .dbf and .prj), a GeoPackage (.gpkg) or a GPX track (.gpx)"
