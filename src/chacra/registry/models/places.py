@@ -22,6 +22,7 @@ class Departamento(models.Model):
 
     ubigeo = models.CharField(_("ubigeo"), max_length=2, unique=True, validators=[_ubigeo(2)])
     name = models.CharField(_("name"), max_length=80, unique=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
 
     class Meta:
         verbose_name = _("departamento")
@@ -41,6 +42,7 @@ class Provincia(models.Model):
         on_delete=models.PROTECT,
         related_name="provincias",
     )
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
 
     class Meta:
         verbose_name = _("provincia")
