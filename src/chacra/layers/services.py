@@ -1,0 +1,348 @@
+"""Loading reference layers: roads and rivers as features, boundaries onto the places.
+
+Every load is atomic (a bad file writes nothing), audited, and idempotent: a layer is its kind and
+name, and loading it again replaces its features instead of adding a second copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from django.utils import timezone
+
+from chacra.accounts.models import AuditAction
+from chacra.accounts.scope import scope_for
+from chacra.accounts.services import audit_record, bulk_audit, instance_save
+from chacra.errors import AccessDenied, InvalidInput
+from chacra.geo.shapes import repair_polygonal
+from chacra.layers.models import Layer, LayerFeature, LayerKind
+from chacra.layers.vectors import LINES, POLYGONS, LayerFileError, VectorLayer, vector_read
+from chacra.registry.models import Departamento, Distrito, Provincia
+
+# Vector kinds and the geometries each takes; a later kind (protected areas) is one more entry.
+GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
+    LayerKind.ROAD: LINES,
+    LayerKind.RIVER: LINES + POLYGONS,  # wide rivers and lakes come as polygons
+}
+# Boundaries go onto the places of one level, matched by INEI ubigeo.
+LEVELS: dict[str, tuple[Any, int, LayerKind]] = {
+    "departamento": (Departamento, 2, LayerKind.DEPARTAMENTO_BOUNDARIES),
+    "provincia": (Provincia, 4, LayerKind.PROVINCIA_BOUNDARIES),
+    "distrito": (Distrito, 6, LayerKind.DISTRITO_BOUNDARIES),
+}
+NAME_FIELDS = ("name", "nombre", "nom", "label", "toponimo")
+MAX_NAME = 200
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class LayerLoaded:
+    """What a load did: the layer row, features written, and features of the old version removed."""
+
+    layer: Layer
+    created: bool
+    features: int
+    replaced: int = 0
+    skipped: int = 0
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _require_layer_admin(actor: Any) -> None:
+    """Reference layers are programme-wide data: administrators and programme staff load them."""
+    if actor is not None and not scope_for(actor).is_programme_wide:
+        raise AccessDenied("only administrators and programme staff load reference layers")
+
+
+def _geos(geom: Any) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+
+
+def _label(*, name: str, version: str, source: str) -> tuple[str, str, str]:
+    name, version, source = (" ".join(v.split()) for v in (name, version, source))
+    if not name:
+        raise InvalidInput("name: a layer needs a name, e.g. 'Red vial nacional'", field="name")
+    limits = (("name", name, 120), ("version", version, 40), ("source", source, 200))
+    for key, value, limit in limits:
+        if len(value) > limit:
+            raise InvalidInput(f"{key}: {value[:40]!r}... is longer than {limit} characters")
+    return name, version, source
+
+
+@transaction.atomic
+def _layer_save(
+    *,
+    actor: Any,
+    kind: str,
+    name: str,
+    version: str,
+    source: str,
+    file_name: str,
+    sha256: str,
+    feature_count: int,
+    details: dict[str, Any],
+    through: str,
+) -> tuple[Layer, bool, int]:
+    """Create or update the layer row; drop the features of its earlier version (audited)."""
+    layer = Layer.objects.select_for_update().filter(kind=kind, name=name).first()
+    created = layer is None
+    replaced = 0
+    if layer is None:
+        layer = Layer(kind=kind, name=name)
+    else:
+        replaced = layer.features.count()
+        if replaced:
+            audit_record(
+                actor=actor, action=AuditAction.DELETE, model=LayerFeature._meta.label,
+                summary=f"{replaced} features of layer {layer} replaced",
+                changes={"layer": layer.pk, "count": replaced, "version": layer.version,
+                         "sha256": layer.sha256},
+                source=through,
+            )  # fmt: skip
+            layer.features.all().delete()
+    layer.version, layer.source = version, source
+    layer.file_name, layer.sha256 = file_name[:255], sha256
+    layer.feature_count, layer.details = feature_count, details
+    layer.loaded_at = timezone.now()
+    layer.loaded_by = actor if getattr(actor, "pk", None) else None
+    instance_save(actor=actor, instance=layer, source=through)
+    return layer, created, replaced
+
+
+@transaction.atomic
+def layer_features_replace(
+    *,
+    actor: Any,
+    kind: str,
+    name: str,
+    version: str,
+    source: str,
+    geometries: Any,
+    names: Sequence[str] | None = None,
+    properties: Sequence[dict[str, Any]] | None = None,
+    file_name: str = "",
+    sha256: str = "",
+    details: dict[str, Any] | None = None,
+    through: str = "code",
+) -> LayerLoaded:
+    """Make the layer ``kind``/``name`` hold exactly these shapely geometries (lon/lat).
+
+    Missing or empty geometries are skipped and counted; polygons are repaired.
+    """
+    _require_layer_admin(actor)
+    if kind not in GEOMETRY_TYPES:
+        raise InvalidInput(
+            f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
+            field="kind",
+        )
+    name, version, source = _label(name=name, version=version, source=source)
+    geoms = np.asarray(geometries, dtype=object)
+    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
+    geoms[polygonal] = [repair_polygonal(g) for g in geoms[polygonal]]
+    keep = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    if not len(keep):
+        raise InvalidInput(
+            f"{file_name or name}: no feature has a geometry; a {kind} layer takes "
+            f"{' or '.join(GEOMETRY_TYPES[kind])}"
+        )
+    layer, created, replaced = _layer_save(
+        actor=actor, kind=kind, name=name, version=version, source=source, file_name=file_name,
+        sha256=sha256, feature_count=len(keep), details=details or {}, through=through,
+    )  # fmt: skip
+    made = LayerFeature.objects.bulk_create(
+        [
+            LayerFeature(
+                layer=layer,
+                name=str(names[i])[:MAX_NAME] if names is not None and names[i] else "",
+                properties=properties[i] if properties is not None else {},
+                geom=_geos(geoms[i]),
+            )
+            for i in keep.tolist()
+        ],
+        batch_size=BATCH,
+    )
+    bulk_audit(actor=actor, model=LayerFeature, objects=made, source=through)
+    return LayerLoaded(
+        layer=layer,
+        created=created,
+        features=len(made),
+        replaced=replaced,
+        skipped=len(geoms) - len(keep),
+    )
+
+
+def _field_named(read: VectorLayer, wanted: str, what: str) -> str:
+    """The file's field called ``wanted``, in any case."""
+    by_lower = {f.lower(): f for f in read.fields}
+    if wanted.lower() not in by_lower:
+        raise LayerFileError(
+            f"{read.file_name}: no field {wanted!r} for the {what}; its fields are "
+            f"{', '.join(read.fields) or 'none'}"
+        )
+    return by_lower[wanted.lower()]
+
+
+def _name_field(read: VectorLayer, wanted: str | None) -> str | None:
+    if wanted is not None:
+        return _field_named(read, wanted, "feature names")
+    by_lower = {f.lower(): f for f in read.fields}
+    return next((by_lower[g] for g in NAME_FIELDS if g in by_lower), None)
+
+
+def layer_load(
+    *,
+    actor: Any,
+    kind: str,
+    path: Path,
+    name: str,
+    version: str,
+    source: str = "",
+    layer: str | None = None,
+    name_field: str | None = None,
+    through: str = "code",
+) -> LayerLoaded:
+    """Load (or reload, replacing) a vector layer of ``kind`` from any GDAL vector file.
+
+    The file's features are converted to EPSG:4326; their attributes are kept as properties and
+    ``name_field`` (or a field called name/nombre) names them.
+    """
+    _require_layer_admin(actor)
+    if kind not in GEOMETRY_TYPES:
+        raise InvalidInput(
+            f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
+            field="kind",
+        )
+    read = vector_read(path, geometry_types=GEOMETRY_TYPES[kind], layer=layer)
+    label = _name_field(read, name_field)
+    return layer_features_replace(
+        actor=actor, kind=kind, name=name, version=version, source=source,
+        geometries=read.geometries,
+        names=[str(p[label] or "") for p in read.properties] if label else None,
+        properties=read.properties, file_name=read.file_name, sha256=read.sha256,
+        details={"layer": read.layer, "crs": read.crs[:200]}, through=through,
+    )  # fmt: skip
+
+
+def _ubigeo(value: Any, digits: int, where: str) -> str:
+    """A ubigeo cut to ``digits`` (a distrito's code also names its provincia and departamento)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value if value is not None else "").strip()
+    if len(text) % 2:
+        text = "0" + text  # a lost leading zero, e.g. 10101 for Amazonas' 010101
+    if not text.isdigit() or len(text) not in (2, 4, 6) or len(text) < digits:
+        raise LayerFileError(
+            f"{where}: {value!r} is not an INEI ubigeo of at least {digits} digits "
+            "(2 for a departamento, 4 for a provincia, 6 for a distrito)"
+        )
+    return text[:digits]
+
+
+@transaction.atomic
+def boundaries_set(
+    *,
+    actor: Any,
+    level: str,
+    shapes: dict[str, Any],
+    name: str,
+    version: str,
+    source: str,
+    file_name: str = "",
+    sha256: str = "",
+    details: dict[str, Any] | None = None,
+    through: str = "code",
+) -> LayerLoaded:
+    """Set the boundary of each place of ``level`` whose ubigeo is in ``shapes`` (lon/lat).
+
+    Codes with no place in the registry are reported, not refused (a national file covers more
+    than a programme); places with no shape keep the boundary they had.
+    """
+    _require_layer_admin(actor)
+    if level not in LEVELS:
+        raise InvalidInput(
+            f"level: {level!r} is not a place level; choose one of {', '.join(LEVELS)}",
+            field="level",
+        )
+    model, _digits, kind = LEVELS[level]
+    name, version, source = _label(name=name, version=version, source=source)
+    places: list[Any] = list(model.objects.filter(ubigeo__in=list(shapes)))
+    found = {p.ubigeo for p in places}
+    for place in places:
+        shape = repair_polygonal(shapes[place.ubigeo])
+        if shape is not None and shape.geom_type == "Polygon":
+            shape = shapely.MultiPolygon([shape])
+        place.boundary = _geos(shape) if shape is not None else None
+    model.objects.bulk_update(places, ["boundary"], batch_size=BATCH)
+    unmatched = sorted(set(shapes) - found)
+    layer, created, replaced = _layer_save(
+        actor=actor, kind=kind, name=name, version=version, source=source, file_name=file_name,
+        sha256=sha256, feature_count=len(places), through=through,
+        details={**(details or {}), "level": level, "matched": len(places),
+                 "unmatched": len(unmatched), "unmatched_codes": unmatched[:50]},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, model=model._meta.label,
+        summary=f"{len(places)} {level} boundaries from layer {layer}",
+        changes={"boundary": f"layer {layer.pk}", "ubigeos": sorted(found)[:200]},
+        source=through,
+    )  # fmt: skip
+    return LayerLoaded(
+        layer=layer,
+        created=created,
+        features=len(places),
+        replaced=replaced,
+        unmatched=unmatched,
+    )
+
+
+def boundaries_load(
+    *,
+    actor: Any,
+    level: str,
+    path: Path,
+    code_field: str,
+    name: str,
+    version: str,
+    source: str = "",
+    layer: str | None = None,
+    through: str = "code",
+) -> LayerLoaded:
+    """Load departamento, provincia or distrito boundaries from a file, matched by ubigeo.
+
+    Features that share a code are merged, so a file of distritos loads provincias too
+    (``--level provincia`` keeps the first four digits of each distrito's ubigeo).
+    """
+    _require_layer_admin(actor)
+    if level not in LEVELS:
+        raise InvalidInput(
+            f"level: {level!r} is not a place level; choose one of {', '.join(LEVELS)}",
+            field="level",
+        )
+    read = vector_read(path, geometry_types=POLYGONS, layer=layer)
+    column = _field_named(read, code_field, "ubigeo codes")
+    digits = LEVELS[level][1]
+    parts: dict[str, list[Any]] = {}
+    for i, (geom, props) in enumerate(zip(read.geometries, read.properties, strict=True)):
+        if geom is None or geom.is_empty:
+            continue
+        code = _ubigeo(props[column], digits, f"{read.file_name}: feature {i + 1}, {column}")
+        shape = repair_polygonal(geom)
+        if shape is not None:
+            parts.setdefault(code, []).append(shape)
+    if not parts:
+        raise LayerFileError(f"{read.file_name}: no feature has a polygon; expected boundaries")
+    shapes = {
+        code: geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+        for code, geoms in parts.items()
+    }
+    return boundaries_set(
+        actor=actor, level=level, shapes=shapes, name=name, version=version, source=source,
+        file_name=read.file_name, sha256=read.sha256, through=through,
+        details={"layer": read.layer, "crs": read.crs[:200], "code_field": column},
+    )  # fmt: skip
