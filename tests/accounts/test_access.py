@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "home": (None, PAGE_AGGREGATE),
     "producer-list": (None, PAGE_PERSONAL),
     "producer-detail": ("mine", PAGE_PERSONAL),
+    "plot-detail": ("my_plot", PAGE_PERSONAL),
     "login": (None, OPEN),
     "logout": (None, dict.fromkeys(ROLES, 405)),  # logging out takes a POST
     "set_language": (None, dict.fromkeys(ROLES, 302)),
@@ -74,6 +75,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
 # Records outside San Martín: the SM regional office and SM agent must not reach them.
 OUT_OF_SCOPE = {
     "producer-detail": "far",
+    "plot-detail": "far_plot",
     "api:producer-detail": "far",
     "api:plot-detail": "far_plot",
     "api:visit-detail": "far_visit",

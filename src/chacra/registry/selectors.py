@@ -122,6 +122,22 @@ def plot_list(*, scope: Scope, filters: PlotFilters | None = None) -> QuerySet[P
     return qs.prefetch_related("flags").order_by("code")
 
 
+def plot_get(*, scope: Scope, pk: int) -> Plot:
+    """One plot, if the caller may see its producer (the same rule as ``producer_get``)."""
+    plot = plot_list(scope=scope).filter(pk=pk).first()
+    if plot is None:
+        raise NotFound(f"plot {pk} does not exist or is outside your scope")
+    return plot
+
+
+def plots_by_producer(*, scope: Scope, producer_ids: list[int]) -> dict[int, list[Plot]]:
+    """The plots of these producers (flags prefetched), for lists that show them per row."""
+    found: dict[int, list[Plot]] = {pk: [] for pk in producer_ids}
+    for plot in plot_list(scope=scope).filter(producer__in=producer_ids):
+        found[plot.producer_id].append(plot)
+    return found
+
+
 def comunidad_list(*, scope: Scope) -> QuerySet[Comunidad]:
     """Comunidades a role may put records in: its region for regional offices and agents."""
     qs = Comunidad.objects.select_related("distrito")

@@ -14,6 +14,7 @@ from chacra.registry import selectors
 from chacra.registry.api import filters_from
 from chacra.registry.card import producer_card
 from chacra.registry.models import Clone, Departamento, FlagCode
+from chacra.registry.plot_page import plot_page
 
 PAGE_SIZE = 50
 
@@ -44,6 +45,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=400)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    plots = selectors.plots_by_producer(scope=scope, producer_ids=[p.pk for p in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -51,6 +53,7 @@ def producer_list(request: HttpRequest) -> HttpResponse:
         "web/producer_list.html",
         {
             "page": page,
+            "rows": [(p, plots[p.pk]) for p in page],
             "filters": filters,
             "query": query.urlencode(),
             "regions": Departamento.objects.all(),
@@ -69,3 +72,14 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(request, "web/producer_card.html", {"card": card, "producer": card.producer})
+
+
+@login_required
+def plot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        page = plot_page(scope=scope_for(request.user), pk=pk)
+    except AccessDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "web/plot_page.html", {"page": page, "plot": page.plot})
