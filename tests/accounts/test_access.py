@@ -70,6 +70,11 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:comunidad-detail": ("comunidad", API_AGGREGATE),
     "api:organisation-list": (None, API_AGGREGATE),
     "api:organisation-detail": ("organisation", API_AGGREGATE),
+    # The map draws plots, which are personal data tied to a producer; its overlays are not.
+    "map": (None, PAGE_PERSONAL),
+    "map-tile": ("tile", API_PERSONAL),
+    "map-plot-at": (None, _by_role(403, 400, 403)),  # 400: no lon/lat given
+    "map-overlay": ("overlay", _by_role(403, 200, 200)),
 }
 
 # Records outside San Martín: the SM regional office and SM agent must not reach them.
@@ -115,6 +120,8 @@ def objects(demo_db: Any) -> dict[str, Any]:
         "my_visit": ExtensionVisit.objects.filter(producer=mine).first().pk,
         "far_visit": ExtensionVisit.objects.filter(producer=far).first().pk,
         "comunidad": place.pk,
+        "tile": {"z": 0, "x": 0, "y": 0},
+        "overlay": {"name": "capitals"},
         "distrito": place.distrito.pk,
         "provincia": place.distrito.provincia.pk,
         "departamento": place.distrito.provincia.departamento.pk,
@@ -131,7 +138,10 @@ def objects(demo_db: Any) -> dict[str, Any]:
 
 
 def _url(name: str, key: str | None, objects: dict[str, Any]) -> str:
-    return reverse(name, kwargs={"pk": objects[key]} if key else None)
+    if key is None:
+        return reverse(name)
+    value = objects[key]
+    return reverse(name, kwargs=value if isinstance(value, dict) else {"pk": value})
 
 
 def _personal_strings() -> tuple[set[str], set[str]]:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "chacra.accounts",
     "chacra.registry",
     "chacra.intake",
+    "chacra.layers",
+    "chacra.maps",
     "chacra.web",
 ]
 
@@ -121,6 +123,7 @@ NODE_MODULES = Path(os.environ.get("CHACRA_NODE_MODULES", REPO_DIR / "node_modul
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/ol", NODE_MODULES / "ol"),
+    ("vendor/maplibre", NODE_MODULES / "maplibre-gl" / "dist"),
 ]
 MEDIA_ROOT = DATA_DIR / "media"
 CHACRA_MAX_UPLOAD_MB = int(os.environ.get("CHACRA_MAX_UPLOAD_MB", "100"))

@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("chacra.registry.api_urls")),
     path("intake/", include("chacra.intake.urls")),
+    path("map/", include("chacra.maps.urls")),
     path("", include("chacra.web.urls")),
 ]
