@@ -36,6 +36,11 @@
     box.addEventListener("change", () => {
       if (box.checked) {
         layer.addTo(map);
+        // an earlier geometry may lie far away (swapped coordinates, another place): show it
+        const bounds = layer.getBounds();
+        if (bounds.isValid() && !map.getBounds().contains(bounds)) {
+          map.fitBounds(bounds.extend(current.getBounds()), { padding: [30, 30], maxZoom: 17 });
+        }
       } else {
         map.removeLayer(layer);
       }
