@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope
@@ -18,6 +19,7 @@ from chacra.errors import AccessDenied, NotFound
 from chacra.registry.models import (
     CloneGroup,
     Comunidad,
+    Departamento,
     ExtensionVisit,
     Graft,
     Planting,
@@ -162,49 +164,158 @@ def visit_list(*, scope: Scope) -> QuerySet[ExtensionVisit]:
     return _scoped(scope, ExtensionVisit.objects.select_related("producer", "plot", "agent"))
 
 
-def _sum(qs: QuerySet[Any], field: str) -> float:
-    return float(qs.aggregate(v=Sum(field))["v"] or 0)
+REGION_OF_PRODUCER = "comunidad__distrito__provincia__departamento"
+COUNTS = ("producers", "families", "household_members", "plots", "plots_mapped")
+HECTARES = (
+    "hectares_installed",
+    "hectares_agroforestry",
+    "hectares_grafted_fine_flavour",
+    "hectares_georeferenced",
+)
+Cell = tuple[int, str]  # (departamento id of the producer, producer's sex)
+
+
+def _aggregate_producers(scope: Scope, region: str | None) -> QuerySet[Producer]:
+    """The producers whose figures a role may see: everyone for investors and buyers."""
+    if not scope.sees_aggregates:
+        raise AccessDenied("log in to see programme figures")
+    base = scope if scope.sees_personal_data else Scope(role=Role.STAFF)
+    scoped = producer_list(scope=base, filters=PlotFilters(region=region))
+    return Producer.objects.filter(pk__in=scoped.order_by().values("pk"))
+
+
+def _figure_cells(producers: QuerySet[Producer]) -> dict[Cell, dict[str, float]]:
+    """Every figure by producer region and sex, in four grouped queries whatever the regions.
+
+    A plot, planting or graft counts in its producer's region (as scopes do), wherever it lies.
+    """
+    cells: dict[Cell, dict[str, float]] = {}
+
+    def add(rows: QuerySet[Any]) -> None:
+        for row in rows:
+            cell = cells.setdefault((row.pop("cell_region"), row.pop("cell_sex")), {})
+            cell.update({k: float(v or 0) for k, v in row.items()})
+
+    def grouped(qs: QuerySet[Any], to_producer: str) -> QuerySet[Any]:
+        return qs.order_by().values(
+            cell_region=F(f"{to_producer}{REGION_OF_PRODUCER}"), cell_sex=F(f"{to_producer}sex")
+        )
+
+    mapped = Q(boundary__isnull=False)
+    add(
+        grouped(producers, "").annotate(
+            producers=Count("id"),
+            # One registered producer stands for one family (household); the record has no
+            # household id that would join two members of a family registered separately.
+            families=Count("id"),
+            household_members=Sum("household_size"),
+        )
+    )
+    add(
+        grouped(Plot.objects.filter(producer__in=producers), "producer__").annotate(
+            plots=Count("id"),
+            plots_mapped=Count("id", filter=mapped),
+            hectares_georeferenced=Sum("area_ha", filter=mapped),
+        )
+    )
+    add(
+        grouped(Planting.objects.filter(plot__producer__in=producers), "plot__producer__").annotate(
+            hectares_installed=Sum("cacao_installed_ha"),
+            hectares_agroforestry=Sum("cacao_installed_ha", filter=Q(forestry_ha__gt=0)),
+        )
+    )
+    fine = Graft.objects.filter(plot__producer__in=producers, clone__group=CloneGroup.FINE_FLAVOUR)
+    add(grouped(fine, "plot__producer__").annotate(hectares_grafted_fine_flavour=Sum("grafted_ha")))
+    return cells
+
+
+def _fold(cells: dict[Cell, dict[str, float]], keep: Any = None) -> dict[str, Any]:
+    """The figures of the cells ``keep((region, sex))`` accepts, summed and rounded."""
+    chosen = [v for k, v in cells.items() if keep is None or keep(k)]
+    out: dict[str, Any] = {k: int(sum(c.get(k, 0) for c in chosen)) for k in COUNTS}
+    out |= {k: round(sum(c.get(k, 0) for c in chosen), 2) for k in HECTARES}
+    return out
+
+
+def _with_sexes(cells: dict[Cell, dict[str, float]], keep: Any = None) -> dict[str, Any]:
+    """The figures of these cells, with producers and hectares installed split by sex."""
+    out = _fold(cells, keep)
+    for sex, suffix in ((Sex.FEMALE, "female"), (Sex.MALE, "male")):
+        part = _fold(cells, lambda k, s=sex: k[1] == s and (keep is None or keep(k)))
+        out[f"producers_{suffix}"] = part["producers"]
+        out[f"hectares_installed_{suffix}"] = part["hectares_installed"]
+    return out
+
+
+def _by_region(cells: dict[Cell, dict[str, float]]) -> list[dict[str, Any]]:
+    regions = (
+        Departamento.objects.filter(pk__in={r for r, _ in cells})
+        .order_by("name")
+        .values_list("pk", "name", "ubigeo")
+    )
+    return [
+        {"region": name, "ubigeo": ubigeo, **_with_sexes(cells, lambda k, i=pk: k[0] == i)}
+        for pk, name, ubigeo in regions
+    ]
+
+
+def _by_sex(cells: dict[Cell, dict[str, float]]) -> list[dict[str, Any]]:
+    return [
+        {"sex": str(sex), "label": str(label), **_fold(cells, lambda k, s=sex: k[1] == s)}
+        for sex, label in Sex.choices
+    ]
+
+
+def _by_planting_year(producers: QuerySet[Producer]) -> list[dict[str, Any]]:
+    rows = (
+        Planting.objects.filter(plot__producer__in=producers)
+        .order_by()
+        .values(year=ExtractYear("installed_on"))
+        .annotate(ha=Sum("cacao_installed_ha"), n=Count("plot", distinct=True))
+        .order_by("year")
+    )
+    return [
+        {
+            "year": int(r["year"]),
+            "hectares_installed": round(float(r["ha"] or 0), 2),
+            "plots": r["n"],
+        }
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    """The dashboard's figures: totals, by region, by sex and by planting year; no personal data."""
+
+    totals: dict[str, Any]
+    by_region: list[dict[str, Any]]
+    by_sex: list[dict[str, Any]]
+    by_planting_year: list[dict[str, Any]]
+
+
+def programme_figures(*, scope: Scope) -> ProgrammeFigures:
+    """Every key figure in a handful of grouped queries (six, however many regions)."""
+    producers = _aggregate_producers(scope, None)
+    cells = _figure_cells(producers)
+    return ProgrammeFigures(
+        totals=_with_sexes(cells),
+        by_region=_by_region(cells),
+        by_sex=_by_sex(cells),
+        by_planting_year=_by_planting_year(producers),
+    )
 
 
 def programme_totals(*, scope: Scope, region: str | None = None) -> dict[str, Any]:
     """Key figures with no personal data in them, for every role that sees aggregates.
 
     Figures are programme-wide for investors and buyers (they are aggregates), scoped for the rest.
+    ``families`` counts households: one per registered producer; ``household_members`` sums
+    their sizes.
     """
-    if not scope.sees_aggregates:
-        raise AccessDenied("log in to see programme figures")
-    full = Scope(role=Role.STAFF)
-    base = scope if scope.sees_personal_data else full
-    producers = producer_list(scope=base, filters=PlotFilters(region=region))
-    # A plot counts in its producer's region (as scopes do), wherever it lies.
-    plots = plot_list(scope=base).filter(producer__in=producers.order_by().values("pk"))
-    plantings = Planting.objects.filter(plot__in=plots)
-    grafts = Graft.objects.filter(plot__in=plots)
-    by_sex = dict(producers.order_by().values_list("sex").annotate(n=Count("id")))
-    return {
-        "producers": producers.count(),
-        "producers_female": by_sex.get(Sex.FEMALE, 0),
-        "producers_male": by_sex.get(Sex.MALE, 0),
-        "plots": plots.count(),
-        "plots_mapped": plots.filter(boundary__isnull=False).count(),
-        "hectares_installed": round(_sum(plantings, "cacao_installed_ha"), 2),
-        "hectares_agroforestry": round(
-            _sum(plantings.filter(forestry_ha__gt=0), "cacao_installed_ha"), 2
-        ),
-        "hectares_grafted_fine_flavour": round(
-            _sum(grafts.filter(clone__group=CloneGroup.FINE_FLAVOUR), "grafted_ha"), 2
-        ),
-        "hectares_georeferenced": round(_sum(plots.filter(boundary__isnull=False), "area_ha"), 2),
-    }
+    return _with_sexes(_figure_cells(_aggregate_producers(scope, region)))
 
 
 def totals_by_region(*, scope: Scope) -> list[dict[str, Any]]:
-    from chacra.registry.models import Departamento
-
-    names = Departamento.objects.filter(provincias__distritos__comunidades__producers__isnull=False)
-    if scope.role == Role.REGIONAL or scope.role == Role.AGENT:
-        names = names.filter(pk=scope.region_id or 0)
-    return [
-        {"region": d.name, **programme_totals(scope=scope, region=d.ubigeo)}
-        for d in names.distinct().order_by("name")
-    ]
+    """``programme_totals`` for each region with producers the caller sees, by name."""
+    return _by_region(_figure_cells(_aggregate_producers(scope, None)))

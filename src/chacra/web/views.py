@@ -15,6 +15,7 @@ from chacra.registry.api import filters_from
 from chacra.registry.card import producer_card
 from chacra.registry.models import Clone, Departamento, FlagCode
 from chacra.registry.plot_page import plot_page
+from chacra.web.charts import dashboard_charts
 
 PAGE_SIZE = 50
 
@@ -24,12 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.sees_aggregates:
         raise PermissionDenied
+    figures = selectors.programme_figures(scope=scope)
     return render(
         request,
         "web/home.html",
         {
-            "totals": selectors.programme_totals(scope=scope),
-            "regions": selectors.totals_by_region(scope=scope),
+            "totals": figures.totals,
+            "regions": figures.by_region,
+            "sexes": figures.by_sex,
+            "charts": dashboard_charts(figures),
         },
     )
 
