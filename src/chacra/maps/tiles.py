@@ -16,6 +16,7 @@ spaces), ``year`` (first planting year, 0 if none), ``ha`` and ``ha_class`` (1: 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from django.core.cache import cache
 
 from chacra.accounts.scope import Scope
 from chacra.geo.mvt import BUFFER, EXTENT, Layer, encode_tile
-from chacra.geo.webmercator import tile_bounds
+from chacra.geo.webmercator import mercator_to_lonlat, tile_bounds
 from chacra.maps.index import CACHE, MapFilters, PlotIndex
 
 POLYGON_ZOOM = 12
@@ -86,3 +87,44 @@ def plot_tile(*, scope: Scope, filters: MapFilters, z: int, x: int, y: int) -> t
     data = render_tile(index, CACHE.visible(scope, filters, index), z, x, y)
     cache.set(key, data, TILE_TTL)
     return data, key
+
+
+def plots_bounds(*, scope: Scope, filters: MapFilters) -> list[float] | None:
+    """[west, south, east, north] in degrees around the plots a viewer sees, or None."""
+    index = CACHE.index()
+    mask = CACHE.visible(scope, filters, index)
+    if not mask.any():
+        return None
+    xmin, ymin, xmax, ymax = shapely.total_bounds(index.points[mask])
+    lon, lat = mercator_to_lonlat([xmin, xmax], [ymin, ymax])
+    return [round(float(v), 5) for v in (lon[0], lat[0], lon[1], lat[1])]
+
+
+def plots_geojson(*, scope: Scope, filters: MapFilters) -> str:
+    """Every plot a viewer sees as one GeoJSON FeatureCollection with the tiles' properties.
+
+    Polygons for mapped plots, points for the others: what the tiles hold at full zoom, in one
+    document. It is the way maps are often fed, and the peer the map benchmark compares with.
+    """
+    index = CACHE.index()
+    rows = np.flatnonzero(CACHE.visible(scope, filters, index))
+    geoms = np.where(index.mapped[rows] == 1, index.polygons[rows], index.points[rows])
+    # A plot with neither a polygon nor a GPS point cannot be drawn.
+    drawable = ~shapely.is_missing(geoms)
+    rows, geoms = rows[drawable], geoms[drawable]
+
+    def to_degrees(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        lon, lat = mercator_to_lonlat(coords[:, 0], coords[:, 1])
+        return np.column_stack([lon, lat])
+
+    geometries = shapely.to_geojson(shapely.transform(geoms, to_degrees))
+    props = _properties(index, rows)
+    columns = {k: v.tolist() for k, v in props.items()}
+    features = [
+        f'{{"type":"Feature","id":{plot_id},"geometry":{geometry},"properties":'
+        f"{json.dumps({k: columns[k][i] for k in columns})}}}"
+        for i, (plot_id, geometry) in enumerate(
+            zip(index.ids[rows].tolist(), geometries, strict=True)
+        )
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -18,7 +18,7 @@ from chacra.maps.index import GROUPS, MapFilters
 from chacra.maps.lookup import plot_at
 from chacra.maps.overlays import NAMES as OVERLAYS
 from chacra.maps.overlays import geojson as overlay_geojson
-from chacra.maps.tiles import MAX_ZOOM, plot_tile
+from chacra.maps.tiles import MAX_ZOOM, plot_tile, plots_bounds, plots_geojson
 from chacra.registry.api import filters_from
 from chacra.registry.models import Clone, Departamento, Distrito, FlagCode
 
@@ -51,7 +51,11 @@ def _bad_request(exc: InvalidInput) -> JsonResponse:
 
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
-    _personal_scope(request)
+    scope = _personal_scope(request)
+    try:
+        bounds = plots_bounds(scope=scope, filters=map_filters(request.GET))
+    except InvalidInput:
+        bounds = None  # the page shows the error when its filters are first checked
     return render(
         request,
         "maps/map.html",
@@ -65,6 +69,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
                     "basemap": settings.CHACRA_BASEMAP_URL,
                     "maxZoom": MAX_ZOOM,
                     "overlays": OVERLAYS,
+                    "bounds": bounds,
+                    "source": "geojson" if request.GET.get("source") == "geojson" else "tiles",
                 }
             ),
         },
@@ -142,4 +148,21 @@ def overlay(request: HttpRequest, name: str) -> JsonResponse:
         )
     response = JsonResponse(overlay_geojson(name))
     response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def plots_as_geojson(request: HttpRequest) -> HttpResponse:
+    """All the plots a viewer may see as one GeoJSON document (the map's slow alternative)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    scope = _personal_scope(request)
+    try:
+        filters = map_filters(request.GET)
+    except InvalidInput as exc:
+        return _bad_request(exc)
+    response = HttpResponse(
+        plots_geojson(scope=scope, filters=filters), content_type="application/geo+json"
+    )
+    response["Cache-Control"] = "private, max-age=60"
     return response

@@ -51,9 +51,18 @@
   const initial = new URLSearchParams(location.search);
   for (const name of FILTERS) if (initial.get(name)) form.elements[name].value = initial.get(name);
 
+  // "geojson" feeds the same layers one document of all plots instead of tiles (for comparison).
+  const asGeojson = config.source === "geojson";
+  const plotsUrl = () => base + "plots.geojson" + (query().toString() ? "?" + query() : "");
   const sources = {
-    plots: { type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: config.maxZoom },
+    plots: asGeojson
+      ? { type: "geojson", data: plotsUrl() }
+      : { type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: config.maxZoom },
   };
+  const fromPlots = (layerName, geometryType) =>
+    asGeojson
+      ? { source: "plots", filter: ["in", ["geometry-type"], ["literal", [geometryType, "Multi" + geometryType]]] }
+      : { source: "plots", "source-layer": layerName };
   const layers = [{ id: "background", type: "background", paint: { "background-color": "#eef1ea" } }];
   if (config.basemap) {
     sources.basemap = { type: "raster", tiles: [config.basemap], tileSize: 256 };
@@ -72,15 +81,15 @@
   const colour = colourExpression("group");
   layers.push(
     {
-      id: "plot-fill", type: "fill", source: "plots", "source-layer": "plots",
+      id: "plot-fill", type: "fill", ...fromPlots("plots", "Polygon"),
       paint: { "fill-color": colour, "fill-opacity": 0.55 },
     },
     {
-      id: "plot-line", type: "line", source: "plots", "source-layer": "plots",
+      id: "plot-line", type: "line", ...fromPlots("plots", "Polygon"),
       paint: { "line-color": colour, "line-width": 1.2 },
     },
     {
-      id: "plot-points", type: "circle", source: "plots", "source-layer": "points",
+      id: "plot-points", type: "circle", ...fromPlots("points", "Point"),
       paint: {
         "circle-color": colour,
         "circle-radius": ["match", ["get", "ha_class"], 3, 7, 2, 5, 3.5],
@@ -101,6 +110,7 @@
     });
   }
 
+  const sharedView = location.hash.includes("view=");
   const map = new maplibregl.Map({
     container: el,
     style: { version: 8, sources, layers },
@@ -110,6 +120,7 @@
     hash: "view",
     attributionControl: false,
   });
+  if (config.bounds && !sharedView) map.fitBounds(config.bounds, { padding: 40, animate: false });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }));
   window.chacraMap = map;
@@ -157,7 +168,8 @@
     error.hidden = true;
     history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + location.hash);
     el.dataset.state = "loading";
-    map.getSource("plots").setTiles([tileUrl()]);
+    if (asGeojson) map.getSource("plots").setData(plotsUrl());
+    else map.getSource("plots").setTiles([tileUrl()]);
   });
   form.addEventListener("submit", (e) => e.preventDefault());
 
