@@ -74,7 +74,7 @@ def _centre_click(page: Page, lon: float, lat: float) -> None:
 def test_the_map_draws_plots_and_opens_a_popup(
     page: Page, login: Callable[..., None], make_user: Callable[..., Any], screens_dir: Path
 ) -> None:
-    plot, point = _plots()
+    plot, _point = _plots()
     login(make_user("staff-map", Role.STAFF), next="/")
     centre = plot.boundary.point_on_surface
     _open(page, f"/map/#view=16/{centre.y}/{centre.x}")
@@ -101,7 +101,7 @@ def test_the_map_draws_plots_and_opens_a_popup(
 def test_the_whole_programme_view_and_filters_kept_in_the_url(
     page: Page, login: Callable[..., None], make_user: Callable[..., Any], screens_dir: Path
 ) -> None:
-    plot, point = _plots()
+    _plots()
     login(make_user("staff-map2", Role.STAFF), next="/map/")
     _open(page, "/map/")
     # Zoomed out, both plots are points (the polygon too).

@@ -51,24 +51,43 @@ class Layer:
 
 
 def varints(values: npt.ArrayLike) -> tuple[Bytes, Ints]:
-    """Encode non-negative integers as protobuf varints: (all bytes, byte length of each).
+    """Encode non-negative integers (below 2**63) as protobuf varints: (bytes, length of each).
 
     >>> data, lengths = varints([1, 300])
     >>> data.tolist(), lengths.tolist()
     ([1, 172, 2], [1, 2])
     """
-    v = np.asarray(values, dtype=np.uint64).ravel()
+    v = np.asarray(values, dtype=np.int64).ravel()
+    top = int(v.max(initial=0))
+    if top < 0x80:  # the common case in tiles: every value fits in one byte
+        return v.astype(np.uint8), np.ones(len(v), dtype=np.int64)
     lengths = np.ones(len(v), dtype=np.int64)
-    for shift in range(7, 64, 7):
-        lengths += v >= np.uint64(1 << shift)
+    shift = 7
+    while shift < 63 and (1 << shift) <= top:
+        lengths += v >= (1 << shift)
+        shift += 7
     starts = np.cumsum(lengths) - lengths
-    out = np.empty(int(lengths.sum()), dtype=np.uint8)
-    for k in range(int(lengths.max(initial=0))):
-        has = lengths > k
-        byte = (v[has] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = np.where(lengths[has] > k + 1, 0x80, 0).astype(np.uint64)
-        out[starts[has] + k] = (byte | more).astype(np.uint8)
+    out = np.empty(int(starts[-1] + lengths[-1]), dtype=np.uint8)
+    out[starts] = (v & 0x7F) | np.where(lengths > 1, 0x80, 0)
+    for k in range(1, shift // 7):
+        has = np.flatnonzero(lengths > k)
+        byte = (v[has] >> (7 * k)) & 0x7F
+        out[starts[has] + k] = byte | np.where(lengths[has] > k + 1, 0x80, 0)
     return out, lengths
+
+
+def varint(n: int) -> bytes:
+    """One varint, for the few scalars of a message (lengths, the extent).
+
+    >>> varint(300)
+    b'\\xac\\x02'
+    """
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
 
 
 def zigzag(values: Ints) -> Ints:
@@ -122,8 +141,7 @@ def _per_record(values: Ints, owners: Ints, n: int) -> tuple[Bytes, Ints]:
 
 
 def _message(key: int, payload: bytes) -> bytes:
-    size, _ = varints([len(payload)])
-    return bytes([key]) + size.tobytes() + payload
+    return bytes([key]) + varint(len(payload)) + payload
 
 
 # -- geometry to command streams ------------------------------------------------------------
@@ -239,10 +257,8 @@ def _value_bytes(value: Any) -> bytes:
     if isinstance(value, float):
         return b"\x19" + struct.pack("<d", value)
     if int(value) < 0:
-        data, _ = varints(zigzag(np.array([int(value)], dtype=np.int64)))
-        return b"\x30" + data.tobytes()
-    data, _ = varints([int(value)])
-    return b"\x28" + data.tobytes()
+        return b"\x30" + varint((int(value) << 1) ^ (int(value) >> 63))
+    return b"\x28" + varint(int(value))
 
 
 def _python_values(column: npt.NDArray[Any]) -> list[Any]:
@@ -309,7 +325,7 @@ def encode_layer(
     parts = [_message(0x0A, layer.name.encode()), features.tobytes()]
     parts += [_message(0x1A, key.encode()) for key in keys]
     parts += [_message(0x22, _value_bytes(v)) for v in values]
-    parts.append(b"\x28" + varints([extent])[0].tobytes())
+    parts.append(b"\x28" + varint(extent))
     parts.append(b"\x78\x02")
     return b"".join(parts)
 
