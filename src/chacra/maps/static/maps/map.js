@@ -216,6 +216,8 @@
     map.getCanvas().style.cursor = over.length ? "pointer" : "";
   });
   map.on("idle", () => {
+    // When the first complete frame was drawn, in ms since navigation started (for benchmarks).
+    if (!el.dataset.idleAt) el.dataset.idleAt = String(Math.round(performance.now()));
     el.dataset.state = "idle";
     el.dataset.rendered = String(
       map.queryRenderedFeatures({ layers: ["plot-fill", "plot-points"] }).length,
