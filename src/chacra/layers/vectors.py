@@ -106,9 +106,14 @@ def _choose_layer(path: Path, source: str, wanted: str | None) -> str:
     return names[0]
 
 
+def _number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
 def _to_lonlat(
     path: Path, crs_text: str | None, geometries: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.object_]:
+    crs: CRS | None = None
     if crs_text:
         try:
             crs = CRS.from_user_input(crs_text)
@@ -117,18 +122,18 @@ def _to_lonlat(
                 f"{path.name}: its coordinate reference system is not understood ({exc}); "
                 "export it again with one, e.g. WGS84 (EPSG:4326) or UTM 18S (EPSG:32718)"
             ) from exc
-        if not crs.equals(WGS84, ignore_axis_order=True):
-            transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
+    if crs is not None and not crs.equals(WGS84, ignore_axis_order=True):
+        transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
 
-            def to_wgs84(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-                return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+        def to_wgs84(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
 
-            try:
-                geometries = np.asarray(shapely.transform(geometries, to_wgs84), dtype=object)
-            except ProjError as exc:
-                raise LayerFileError(
-                    f"{path.name}: coordinates cannot be converted from {crs.name} to WGS84 ({exc})"
-                ) from exc
+        try:
+            geometries = np.asarray(shapely.transform(geometries, to_wgs84), dtype=object)
+        except ProjError as exc:
+            raise LayerFileError(
+                f"{path.name}: coordinates cannot be converted from {crs.name} to WGS84 ({exc})"
+            ) from exc
     present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
     bounds = shapely.bounds(geometries[present]).reshape(-1, 4)
     with np.errstate(invalid="ignore"):
@@ -140,11 +145,16 @@ def _to_lonlat(
     if outside.any():
         first = int(np.flatnonzero(present)[np.flatnonzero(outside)[0]])
         x, y = shapely.get_coordinates(geometries[first])[0]
-        said = "has no coordinate reference system" if not crs_text else "after conversion"
+        if crs is None:
+            said = "has no coordinate reference system (a Shapefile's .prj is missing)"
+        elif crs.is_geographic:
+            said = f"says its coordinates are longitude/latitude ({crs.name})"
+        else:
+            said = f"is converted from {crs.name}"
         raise LayerFileError(
-            f"{path.name}: feature {first + 1} {said} has coordinates x={x:.6g}, y={y:.6g}, "
-            "which are not longitude/latitude; export the layer with its coordinate reference "
-            "system (a Shapefile's .prj), e.g. WGS84 (EPSG:4326) or UTM 18S (EPSG:32718)"
+            f"{path.name} {said}, but feature {first + 1} has coordinates x={_number(x)}, "
+            f"y={_number(y)}, which are not longitude/latitude; export the layer with its "
+            "coordinate reference system, e.g. WGS84 (EPSG:4326) or UTM 18S (EPSG:32718)"
         )
     return geometries
 

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -86,7 +87,9 @@ def printed_map_save(
         labels = class_labels()
     out.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Title": title or "chacra", "Creator": "chacra"} if suffix == ".pdf" else None
-    figure.savefig(out, dpi=PNG_DPI, metadata=metadata)
+    # SVG keeps its words as text, so that a designer can still edit the map's labels.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(out, dpi=PNG_DPI, metadata=metadata)
     return PrintedMap(
         path=out,
         region=data.region.name if data.region is not None else None,

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         layer = loaded.layer
         verb = "loaded" if loaded.created else f"replaced ({loaded.replaced} earlier features)"
         self.stdout.write(
-            f"{layer.get_kind_display()} {layer.name!r} {layer.version}: {loaded.features} "
+            f"{layer.kind} {layer.name!r} {layer.version}: {loaded.features} "
             f"{'places' if opts['kind'] == 'boundaries' else 'features'} {verb}"
         )
         if loaded.skipped:
