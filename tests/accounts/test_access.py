@@ -73,6 +73,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     # The map draws plots, which are personal data tied to a producer; its overlays are not.
     "map": (None, PAGE_PERSONAL),
     "map-tile": ("tile", API_PERSONAL),
+    "map-plots-geojson": (None, API_PERSONAL),
     "map-plot-at": (None, _by_role(403, 400, 403)),  # 400: no lon/lat given
     "map-overlay": ("overlay", _by_role(403, 200, 200)),
 }
