@@ -313,6 +313,7 @@ def _outside_distrito(located: Objects, distrito_shapes: Any) -> Found:
         return {}
     distritos = _per_plot(distrito_shapes, len(located), "distrito_shapes", None)
     known = (located != None) & ~shapely.is_missing(distritos)  # noqa: E711
+    shapely.prepare(distritos[known])  # each distrito once, however many plots share it
     point = shapely.point_on_surface(_only(known, located))
     away = np.flatnonzero(known & ~shapely.covers(_only(known, distritos), point))
     return {

@@ -13,14 +13,15 @@ from typing import Any
 import numpy as np
 import shapely
 from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
 
 from chacra.geo.quality import plot_flags
-from chacra.registry.models import FlagCode, Plot, PlotFlag
+from chacra.registry.models import Distrito, FlagCode, Plot, PlotFlag
 
-FIELDS = ("pk", "code", "boundary", "location", "declared_area_ha", "producer_id",
-          "geometry_repaired", "comunidad__distrito__boundary")  # fmt: skip
+FIELDS = ("pk", "code", "declared_area_ha", "producer_id", "geometry_repaired",
+          "comunidad__distrito_id")  # fmt: skip
 
 
 def plots_around(ids: set[int]) -> set[int]:
@@ -42,8 +43,9 @@ def plots_around(ids: set[int]) -> set[int]:
     return set(ids) | set(near.values_list("pk", flat=True))
 
 
-def _shape(geom: Any) -> Any:
-    return shapely.from_wkb(bytes(geom.wkb)) if geom is not None else None
+def _shapes(wkbs: Iterable[Any]) -> Any:
+    """Shapely geometries from the database's WKB, at once (no GEOS object on the way)."""
+    return shapely.from_wkb([bytes(w) if w is not None else None for w in wkbs])
 
 
 def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
@@ -53,20 +55,29 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
         return 0
     concerned = plots_around(ids)  # their flags may change
     seen = plots_around(concerned)  # every plot that can overlap or duplicate a concerned one
-    rows = list(Plot.objects.filter(pk__in=seen).values_list(*FIELDS))
-    pks = [r[0] for r in rows]
-    geoms = np.array(
-        [_shape(r[2]) if r[2] is not None else _shape(r[3]) for r in rows], dtype=object
+    rows = list(
+        Plot.objects.filter(pk__in=seen)
+        .order_by()
+        .values_list(*FIELDS, AsWKB("boundary"), AsWKB("location"))
     )
-    declared = np.array([float(r[4]) if r[4] is not None else np.nan for r in rows])
-    owners = np.array([r[5] for r in rows])
-    distritos = np.array([_shape(r[7]) for r in rows], dtype=object)
+    pks = [r[0] for r in rows]
+    boundaries = _shapes(r[6] for r in rows)
+    geoms = np.where(shapely.is_missing(boundaries), _shapes(r[7] for r in rows), boundaries)
+    declared = np.array([float(r[2]) if r[2] is not None else np.nan for r in rows])
+    owners = np.array([r[3] for r in rows])
+    # one shape per distrito, however many plots it holds
+    distrito_ids = {r[5] for r in rows}
+    shapes = dict(
+        Distrito.objects.filter(pk__in=distrito_ids).values_list("pk", AsWKB("boundary"))
+    )
+    by_id = dict(zip(shapes, _shapes(shapes.values()), strict=True))
+    distritos = np.array([by_id.get(r[5]) for r in rows], dtype=object)
     found = plot_flags(geoms, declared_ha=declared, owners=owners, distrito_shapes=distritos)
     flags = []
     for i, row in enumerate(rows):
         if row[0] not in concerned:
             continue
-        if row[6]:
+        if row[4]:
             flags.append(
                 PlotFlag(
                     plot_id=row[0],
