@@ -84,18 +84,32 @@ class RowApplier:
             raise InvalidInput(
                 "comunidad: the row names no distrito and comunidad", field="comunidad"
             )
-        key = (row.distrito.pk, fold(row.comunidad))
-        if key not in self._comunidades and row.distrito.pk not in self._distritos_read:
-            # one query per distrito: its comunidades, accent- and case-blind
-            for c in Comunidad.objects.filter(distrito=row.distrito):
-                self._comunidades.setdefault((row.distrito.pk, fold(c.name)), c)
-            self._distritos_read.add(row.distrito.pk)
+        key = self.comunidad_key(row)
+        if key not in self._comunidades:
+            self.comunidades_read({row.distrito.pk})
         if key not in self._comunidades:
             self._comunidades[key] = services.comunidad_register(
                 actor=self.actor, distrito=row.distrito, name=row.comunidad, source=self.source
             )
             self.counts["comunidades_created"] += 1
         return self._comunidades[key]
+
+    @staticmethod
+    def comunidad_key(row: CleanRow) -> tuple[int, str]:
+        """The row's comunidad as it is matched: in its distrito, accent- and case-blind."""
+        assert row.distrito is not None  # validated  # noqa: S101
+        return (row.distrito.pk, fold(row.comunidad or ""))
+
+    def comunidades_read(self, distritos: set[int]) -> dict[tuple[int, str], Comunidad]:
+        """The comunidades known in these distritos (and in those read before), by
+        :meth:`comunidad_key`: one query for the distritos not read yet. Callers that create
+        comunidades add them to the dict."""
+        unread = distritos - self._distritos_read
+        if unread:
+            for c in Comunidad.objects.filter(distrito_id__in=unread):
+                self._comunidades.setdefault((c.distrito_id, fold(c.name)), c)
+            self._distritos_read |= unread
+        return self._comunidades
 
     def _submission(self, row: CleanRow) -> Submission | None:
         if row.submission is None:

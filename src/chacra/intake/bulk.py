@@ -13,19 +13,27 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 
 from chacra.accounts.models import AuditAction, Role
 from chacra.accounts.scope import scope_for
-from chacra.accounts.services import audit_record, instances_bulk_create
+from chacra.accounts.services import (
+    audit_record,
+    instances_bulk_create,
+    record_defaults,
+    records_bulk_create,
+    records_insert,
+)
 from chacra.errors import ChacraError, InvalidInput
 from chacra.intake.apply import RowApplier
 from chacra.intake.models import Submission
 from chacra.intake.parse import fold
+from chacra.intake.records import RecordCheck
 from chacra.intake.rows import RowError
+from chacra.intake.shapes import Shapes, shapes_at_once
 from chacra.intake.validate import CleanRow
 from chacra.registry import services
-from chacra.registry.geometry import PlotShape, plot_shapes
 from chacra.registry.models import (
     Comunidad,
     ExtensionVisit,
@@ -38,7 +46,11 @@ from chacra.registry.models import (
     Producer,
 )
 
-FOREIGN_KEYS = ["producer", "comunidad", "mapped_by", "plot", "clone", "agent", "organisation"]
+FOREIGN_KEYS = [
+    "producer", "comunidad", "mapped_by", "plot", "clone", "agent", "organisation", "distrito",
+]  # fmt: skip
+# what a plot's first geometry version copies from the plot (PlotGeometryVersion.of)
+VERSIONED = ("boundary", "location", "area_ha", "mapping_method", "mapped_on", "mapped_by_id")
 
 
 def _keys(row: CleanRow) -> list[tuple[str, Any]]:
@@ -65,14 +77,29 @@ def _errors(row: CleanRow, exc: ValidationError) -> list[RowError]:
 
 
 class _Prepared:
-    def __init__(self, row: CleanRow, producer: Producer) -> None:
+    """A new row's records (values by attname), validated, waiting for their ids."""
+
+    def __init__(self, row: CleanRow, producer: dict[str, Any]) -> None:
         self.row = row
         self.producer = producer
-        self.plot: Plot | None = None
+        self.producer_id = 0
+        self.plot: dict[str, Any] | None = None
+        self.plot_id: int | None = None
         self.original: Any = None
         self.plantings: list[Planting] = []
         self.grafts: list[Graft] = []
         self.visits: list[ExtensionVisit] = []
+
+
+def _mapping_method(method: str | None, boundary: Any, location: Any) -> str:
+    """As ``registry.services.apply_shape`` sets it."""
+    if method:
+        return method
+    if boundary is not None:
+        return MappingMethod.IMPORTED
+    if location is not None:
+        return MappingMethod.GPS_POINT
+    return MappingMethod.NOT_MAPPED
 
 
 class BulkCreator:
@@ -81,6 +108,14 @@ class BulkCreator:
         self.actor = applier.actor
         self.scope = scope_for(self.actor) if self.actor is not None else None
         self._allowed: dict[int, str | None] = {}
+        self._producer = record_defaults(Producer)
+        self._plot = record_defaults(Plot)
+        # as full_clean(exclude=[*FOREIGN_KEYS, "code"]) and plot.clean_fields(...) did; the
+        # plot's geometry fields come checked and repaired from shapes_at_once
+        self._producer_check = RecordCheck(Producer, exclude=[*FOREIGN_KEYS, "code"])
+        self._plot_check = RecordCheck(
+            Plot, exclude=[*FOREIGN_KEYS, "code", "boundary", "location"], model_clean=False
+        )
 
     def split(
         self, rows: list[CleanRow], errors: list[RowError]
@@ -130,135 +165,218 @@ class BulkCreator:
                 self._allowed[row.distrito.pk] = exc.message
         return self._allowed[row.distrito.pk]
 
+    def _plot_record(self, row: CleanRow, i: int, shapes: Shapes) -> dict[str, Any]:
+        """The row's plot as ``registry.services.plot_register`` would make it."""
+        boundary, location = shapes.boundary[i], shapes.location[i]
+        method = _mapping_method(row.mapping_method, boundary, location)
+        mapped = method != MappingMethod.NOT_MAPPED
+        area = float(shapes.area_ha[i])
+        return {
+            **self._plot,
+            "code": "-",
+            **{k: v for k, v in row.plot.items() if k != "mapped_on"},
+            "boundary": boundary,
+            "location": location,
+            "area_ha": None if np.isnan(area) else area,
+            "geometry_repaired": bool(shapes.repaired[i]),
+            "mapping_method": method,
+            "mapped_on": row.plot.get("mapped_on"),
+            "mapped_by_id": self.actor.pk if mapped and getattr(self.actor, "pk", None) else None,
+        }
+
     def _prepare(
-        self, row: CleanRow, shape: PlotShape | InvalidInput, errors: list[RowError]
-    ) -> _Prepared | None:
-        refused = self._may_write(row)
-        if refused:
-            errors.append(RowError(row.ref, "comunidad", row.comunidad, refused))
-            return None
-        producer = Producer(code="-", **row.producer)
-        if producer.dni == "":
-            producer.dni = None
-        prepared = _Prepared(row, producer)
-        try:
-            producer.full_clean(
-                exclude=[*FOREIGN_KEYS, "code"], validate_unique=False, validate_constraints=False
-            )
-            if self.applier.has_plot_data(row):
-                plot = Plot(
-                    code="-",
-                    **{k: v for k, v in row.plot.items() if k != "mapped_on"},
-                )
-                if isinstance(shape, InvalidInput):
-                    raise shape
-                prepared.original = services.apply_shape(
-                    plot, row.boundary, row.point, row.mapping_method, shape=shape
-                )
-                plot.mapped_on = row.plot.get("mapped_on")
-                mapped = plot.mapping_method != MappingMethod.NOT_MAPPED
-                plot.mapped_by = self.actor if mapped and getattr(self.actor, "pk", None) else None
-                # field checks only: the shape was validated and repaired by plot_shapes
-                plot.clean_fields(exclude=[*FOREIGN_KEYS, "code"])
-                prepared.plot = plot
-                for values in row.plantings:
-                    planting = Planting(
-                        cacao_installed_ha=values["cacao_installed_ha"],
-                        installed_on=values["installed_on"].replace(day=1),
-                        temporary_shade_ha=values.get("temporary_shade_ha", Decimal(0)),
-                        forestry_ha=values.get("forestry_ha", Decimal(0)),
-                    )
-                    planting.full_clean(exclude=FOREIGN_KEYS)
-                    prepared.plantings.append(planting)
-                for values in row.grafts:
-                    graft = Graft(
-                        clone=values["clone"],
-                        grafted_ha=values["grafted_ha"],
-                        grafted_on=values["grafted_on"].replace(day=1),
-                    )
-                    graft.full_clean(exclude=FOREIGN_KEYS)
-                    prepared.grafts.append(graft)
-            for values in row.visits:
-                if self.scope is None or self.scope.role != Role.AGENT:
-                    errors.append(
-                        RowError(
-                            row.ref,
-                            "agent",
-                            "",
-                            "a visit needs the extension agent "
-                            "who made it: import it as that agent",
-                        )
-                    )
-                    return None
-                visit = ExtensionVisit(
-                    agent=self.actor,
-                    date=values["date"],
-                    activities=values["activities"],
-                    notes=values["notes"],
-                )
-                visit.full_clean(exclude=FOREIGN_KEYS)
-                prepared.visits.append(visit)
-        except ValidationError as exc:
-            errors.extend(_errors(row, exc))
-            return None
-        except ChacraError as exc:
-            errors.append(RowError(row.ref, exc.field or "row", "", exc.message))
-            return None
-        # only now, with the row known to be good, may its comunidad be created
-        try:
-            producer.comunidad = self.applier.comunidad(row)
-        except ChacraError as exc:
-            errors.append(RowError(row.ref, exc.field or "comunidad", row.comunidad, exc.message))
-            return None
-        if prepared.plot is not None:
-            prepared.plot.comunidad = producer.comunidad
+        self, rows: list[CleanRow], shapes: Shapes, errors: list[RowError]
+    ) -> list[_Prepared]:
+        """The records of each new row, checked as ``full_clean`` would check its instances; a
+        row that fails becomes errors (those of its first failing record, as one by one)."""
+        found: dict[int, list[RowError]] = {}
+        candidates: list[tuple[int, _Prepared]] = []
+        for i, row in enumerate(rows):
+            refused = self._may_write(row)
+            if refused:
+                found[i] = [RowError(row.ref, "comunidad", row.comunidad, refused)]
+                continue
+            producer = {**self._producer, "code": "-", **row.producer}
+            if producer["dni"] == "":
+                producer["dni"] = None
+            p = _Prepared(row, producer)
+            if self.applier.has_plot_data(row) and i not in shapes.errors:
+                p.plot = self._plot_record(row, i, shapes)
+                p.original = shapes.original[i]
+            candidates.append((i, p))
+        producer_problems = self._producer_check.check_many([p.producer for _, p in candidates])
+        plotted = [i for i, p in candidates if p.plot is not None]
+        plot_problems = {
+            plotted[k]: exc
+            for k, exc in self._plot_check.check_many(
+                [p.plot for _, p in candidates if p.plot is not None]
+            ).items()
+        }
+        prepared: list[_Prepared] = []
+        for k, (i, p) in enumerate(candidates):
+            try:
+                if k in producer_problems:
+                    raise producer_problems[k]
+                if i in shapes.errors and self.applier.has_plot_data(p.row):
+                    raise shapes.errors[i]
+                if i in plot_problems:
+                    raise plot_problems[i]
+                self._dated(p)
+            except ValidationError as exc:
+                found[i] = _errors(p.row, exc)
+                continue
+            except ChacraError as exc:
+                found[i] = [RowError(p.row.ref, exc.field or "row", "", exc.message)]
+                continue
+            prepared.append(p)
+        for i in sorted(found):
+            errors.extend(found[i])
         return prepared
 
+    def _dated(self, p: _Prepared) -> None:
+        """The row's plantings, grafts and visits, each checked (few rows have them)."""
+        row = p.row
+        if p.plot is not None:
+            for values in row.plantings:
+                planting = Planting(
+                    cacao_installed_ha=values["cacao_installed_ha"],
+                    installed_on=values["installed_on"].replace(day=1),
+                    temporary_shade_ha=values.get("temporary_shade_ha", Decimal(0)),
+                    forestry_ha=values.get("forestry_ha", Decimal(0)),
+                )
+                planting.full_clean(exclude=FOREIGN_KEYS)
+                p.plantings.append(planting)
+            for values in row.grafts:
+                graft = Graft(
+                    clone=values["clone"],
+                    grafted_ha=values["grafted_ha"],
+                    grafted_on=values["grafted_on"].replace(day=1),
+                )
+                graft.full_clean(exclude=FOREIGN_KEYS)
+                p.grafts.append(graft)
+        for values in row.visits:
+            if self.scope is None or self.scope.role != Role.AGENT:
+                raise InvalidInput(
+                    "a visit needs the extension agent who made it: import it as that agent",
+                    field="agent",
+                )
+            visit = ExtensionVisit(
+                agent=self.actor,
+                date=values["date"],
+                activities=values["activities"],
+                notes=values["notes"],
+            )
+            visit.full_clean(exclude=FOREIGN_KEYS)
+            p.visits.append(visit)
+
+    def _comunidades(self, prepared: list[_Prepared], errors: list[RowError]) -> list[_Prepared]:
+        """Each row's comunidad, the missing ones created at once; rows whose comunidad cannot
+        be made become errors. Only rows known to be good get here: a comunidad is never made
+        for a refused row."""
+        applier = self.applier
+        known = applier.comunidades_read({applier.comunidad_key(p.row)[0] for p in prepared})
+        wanted: dict[tuple[int, str], _Prepared] = {}
+        for p in prepared:
+            key = applier.comunidad_key(p.row)
+            if key not in known:
+                wanted.setdefault(key, p)  # the first spelling in the file names it
+        check = RecordCheck(Comunidad, exclude=FOREIGN_KEYS)
+        new: dict[tuple[int, str], dict[str, Any]] = {}
+        refused: dict[tuple[int, str], ValidationError] = {}
+        for key, p in wanted.items():
+            record = {
+                **record_defaults(Comunidad),
+                "distrito_id": key[0],
+                "name": " ".join((p.row.comunidad or "").split()),
+            }
+            try:
+                check.check(record)
+                new[key] = record
+            except ValidationError as exc:
+                refused[key] = exc
+        ids = records_bulk_create(
+            actor=self.actor,
+            model=Comunidad,
+            records=list(new.values()),
+            key=["distrito_id", "name"],
+            source=applier.source,
+        )
+        for (key, record), pk in zip(new.items(), ids, strict=True):
+            distrito = wanted[key].row.distrito
+            known[key] = Comunidad(pk=pk, distrito=distrito, name=record["name"])
+        applier.counts["comunidades_created"] += len(ids)
+        kept = []
+        for p in prepared:
+            key = applier.comunidad_key(p.row)
+            if key in refused:
+                errors.extend(
+                    RowError(p.row.ref, "comunidad", p.row.comunidad, " ".join(messages))
+                    for messages in refused[key].message_dict.values()
+                )
+                continue
+            p.producer["comunidad_id"] = known[key].pk
+            if p.plot is not None:
+                p.plot["comunidad_id"] = known[key].pk
+            kept.append(p)
+        return kept
+
     def create(self, rows: list[CleanRow], errors: list[RowError]) -> None:
-        shapes = plot_shapes([r.boundary for r in rows], [r.point for r in rows])
-        prepared = [
-            p
-            for p in (self._prepare(r, s, errors) for r, s in zip(rows, shapes, strict=True))
-            if p is not None
-        ]
+        shapes = shapes_at_once([r.boundary for r in rows], [r.point for r in rows])
+        prepared = self._comunidades(self._prepare(rows, shapes, errors), errors)
         if not prepared:
             return
         source, actor, counts = self.applier.source, self.actor, self.applier.counts
         codes = iter(services.next_codes("P", Producer, len(prepared)))
         for p in prepared:
-            p.producer.code = p.row.producer_code or next(codes)
-        producers = instances_bulk_create(
-            actor=actor, instances=[p.producer for p in prepared], source=source
+            p.producer["code"] = p.row.producer_code or next(codes)
+        producer_ids = records_bulk_create(
+            actor=actor,
+            model=Producer,
+            records=[p.producer for p in prepared],
+            key=["code"],
+            source=source,
         )
-        counts["producers_created"] += len(producers)
-        with_plot = [(p, p.plot) for p in prepared if p.plot is not None]
+        counts["producers_created"] += len(producer_ids)
+        with_plot = [p for p in prepared if p.plot is not None]
         plot_codes = iter(services.next_codes("PA", Plot, len(with_plot)))
-        for p, plot in with_plot:
-            plot.producer = p.producer
-            plot.code = p.row.plot_code or next(plot_codes)
-        plots = instances_bulk_create(
-            actor=actor, instances=[plot for _, plot in with_plot], source=source
+        for p, producer_id in zip(prepared, producer_ids, strict=True):
+            p.producer_id = producer_id
+            if p.plot is not None:
+                p.plot["producer_id"] = producer_id
+                p.plot["code"] = p.row.plot_code or next(plot_codes)
+        plots = [p.plot for p in with_plot if p.plot is not None]
+        plot_ids = records_bulk_create(
+            actor=actor, model=Plot, records=plots, key=["code"], source=source
         )
-        counts["plots_created"] += len(plots)
-        self.applier.touched_plots |= {plot.pk for plot in plots}
-        PlotGeometryVersion.objects.bulk_create(
+        counts["plots_created"] += len(plot_ids)
+        self.applier.touched_plots.update(plot_ids)
+        versions = record_defaults(PlotGeometryVersion)
+        records_insert(
+            PlotGeometryVersion,
             [
-                PlotGeometryVersion.of(plot, 1, p.original)
-                for p, plot in with_plot
-                if plot.mapping_method != MappingMethod.NOT_MAPPED
+                {
+                    **versions,
+                    "plot_id": pk,
+                    "version": 1,
+                    "original": p.original,
+                    **{k: plot[k] for k in VERSIONED},
+                }
+                for p, plot, pk in zip(with_plot, plots, plot_ids, strict=True)
+                if plot["mapping_method"] != MappingMethod.NOT_MAPPED
             ],
-            batch_size=500,
         )
         plantings: list[Planting] = []
         grafts: list[Graft] = []
         visits: list[ExtensionVisit] = []
-        for p in prepared:
+        for p, pk in zip(with_plot, plot_ids, strict=True):
+            p.plot_id = pk
             for planting in p.plantings:
-                planting.plot = p.plot  # type: ignore[assignment]
+                planting.plot_id = pk
             for graft in p.grafts:
-                graft.plot = p.plot  # type: ignore[assignment]
+                graft.plot_id = pk
+        for p in prepared:
             for visit in p.visits:
-                visit.producer, visit.plot = p.producer, p.plot
+                visit.producer_id, visit.plot_id = p.producer_id, p.plot_id
             plantings += p.plantings
             grafts += p.grafts
             visits += p.visits
@@ -273,7 +391,7 @@ class BulkCreator:
         if self.scope is not None and self.scope.role == Role.AGENT:
             Producer.agents.through.objects.bulk_create(
                 [
-                    Producer.agents.through(producer_id=p.producer.pk, user_id=actor.pk)
+                    Producer.agents.through(producer_id=p.producer_id, user_id=actor.pk)
                     for p in prepared
                 ]
             )
@@ -288,7 +406,7 @@ class BulkCreator:
 
     def _memberships(self, prepared: list[_Prepared]) -> None:
         links = [
-            Membership(producer=p.producer, organisation=self.applier.organisation(name))
+            Membership(producer_id=p.producer_id, organisation=self.applier.organisation(name))
             for p in prepared
             if (name := p.row.organisation)
         ]
@@ -304,8 +422,8 @@ class BulkCreator:
                 deprecated_id=s.deprecated_id,
                 submitted_at=s.submitted_at,
                 version=1,
-                producer=p.producer,
-                plot=p.plot,
+                producer_id=p.producer_id,
+                plot_id=p.plot_id,
                 job=self.applier.job,
                 payload=p.row.as_submitted,
             )

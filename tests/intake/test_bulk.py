@@ -1,0 +1,142 @@
+"""The bulk path of an import writes what the one-by-one services would: same shapes, same
+checks, same audit entries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import shapely
+from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chacra.accounts.models import AuditEntry
+from chacra.accounts.services import record_defaults, snapshot
+from chacra.errors import InvalidInput
+from chacra.intake.models import ImportStatus
+from chacra.intake.records import RecordCheck
+from chacra.intake.services import import_file
+from chacra.intake.shapes import shapes_at_once
+from chacra.registry.geometry import plot_shapes
+from chacra.registry.models import Comunidad, Plot, PlotGeometryVersion, Producer
+
+SQUARE = shapely.box(-76.50, -6.50, -76.49, -6.49)
+BOWTIE = shapely.Polygon([(-76.4, -6.5), (-76.39, -6.49), (-76.39, -6.5), (-76.4, -6.49)])
+LINE = shapely.LineString([(-76.4, -6.5), (-76.39, -6.49)])
+FAR = shapely.box(-300, -6.5, -299.9, -6.4)
+SLIVER = shapely.Polygon([(-76.4, -6.5), (-76.39, -6.5), (-76.395, -6.5)])  # no area
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=1e-12))
+
+
+def _check_like_plot_shapes(boundaries: list[Any], points: list[Any]) -> None:
+    fast = shapes_at_once(boundaries, points)
+    for i, one in enumerate(plot_shapes(boundaries, points)):
+        if isinstance(one, InvalidInput):
+            assert fast.errors[i].message == one.message
+            continue
+        assert i not in fast.errors
+        assert _same(fast.boundary[i], one.boundary and shapely.from_wkb(bytes(one.boundary.wkb)))
+        assert _same(fast.location[i], one.location and shapely.from_wkb(bytes(one.location.wkb)))
+        assert _same(fast.original[i], one.original and shapely.from_wkb(bytes(one.original.wkb)))
+        assert fast.repaired[i] == one.repaired
+        if one.area_ha is None:
+            assert np.isnan(fast.area_ha[i])
+        else:
+            assert fast.area_ha[i] == pytest.approx(one.area_ha, rel=1e-12)
+
+
+def test_shapes_at_once_accepts_repairs_and_refuses_as_plot_shapes() -> None:
+    point = shapely.Point(-76.3, -6.3)
+    boundaries = [SQUARE, BOWTIE, shapely.MultiPolygon([SQUARE]), SQUARE.wkt, None, None, LINE,
+                  FAR, SLIVER, shapely.force_3d(SQUARE), SQUARE, shapely.Polygon()]  # fmt: skip
+    points = [None, None, None, None, point, None, None, None, None, None, point, None]
+    _check_like_plot_shapes(boundaries, points)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    coords=st.lists(
+        st.lists(st.tuples(st.floats(-76.6, -76.4), st.floats(-6.6, -6.4)), min_size=3, max_size=7),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_random_rings_come_out_as_plot_shapes_makes_them(coords: list[Any]) -> None:
+    boundaries = [shapely.Polygon(ring) for ring in coords]  # many of them self-intersect
+    _check_like_plot_shapes(boundaries, [None] * len(boundaries))
+
+
+def test_record_check_reports_what_full_clean_reports() -> None:
+    good = {**record_defaults(Producer), "code": "-", "surnames": "Vela", "given_names": "Rosa",
+            "sex": "F"}  # fmt: skip
+    no_method = {**good, "consent_given_on": good["registered_on"]}
+    blank_and_old = {**good, "given_names": "", "age_at_registration": 130, "sex": "X"}
+    check = RecordCheck(Producer, exclude=["comunidad", "code"])
+    records = [dict(good), dict(no_method), dict(blank_and_old), dict(good)]
+    problems = check.check_many(records)
+    assert sorted(problems) == [1, 2]
+    for i, values in ((1, no_method), (2, blank_and_old)):
+        with pytest.raises(ValidationError) as one_by_one:
+            Producer(**values).full_clean(
+                exclude=["comunidad", "code"], validate_unique=False, validate_constraints=False
+            )
+        assert problems[i].message_dict == one_by_one.value.message_dict
+
+
+def _geojson(tmp_path: Path, n: int) -> Path:
+    def feature(i: int) -> dict[str, Any]:
+        shape = BOWTIE if i == 2 else shapely.box(-76.7 + i / 100, -7.2, -76.695 + i / 100, -7.195)
+        return {
+            "type": "Feature",
+            "geometry": json.loads(shapely.to_geojson(shape)),
+            "properties": {
+                "Apellidos y Nombres": f"Prueba Bulto Persona{i}",
+                "Sexo": "F",
+                "Ubigeo": "220601",
+                "Comunidad": "Caserío Nuevo" if i % 2 else "caserio nuevo",
+                "N° DNI": f"{60_000_000 + i}",
+            },
+        }
+
+    path = tmp_path / "parcelas.geojson"
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": list(map(feature, range(n)))})
+    )
+    return path
+
+
+def test_bulk_created_records_have_the_audit_entries_of_the_services(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    report = import_file(actor=None, path=_geojson(tmp_path, 5))
+    assert report.status == ImportStatus.IMPORTED, report.errors
+    assert report.counts["producers_created"] == 5
+    assert report.counts["comunidades_created"] == 1  # one comunidad, however it is spelt
+    source = f"import:{report.job_id}"
+    producers = list(Producer.objects.filter(dni__startswith="6000000"))
+    plots = list(Plot.objects.filter(producer__in=producers))
+    comunidades = list(Comunidad.objects.filter(name__in=["Caserío Nuevo", "caserio nuevo"]))
+    made: list[Any] = [*producers, *plots, *comunidades]
+    assert len(made) == 11
+    for record in made:
+        entry = AuditEntry.objects.get(
+            source=source, model=record._meta.label, object_id=str(record.pk)
+        )
+        assert entry.action == "create"
+        assert entry.summary == str(record)
+        assert entry.changes == json.loads(json.dumps(snapshot(record)))
+    repaired = Plot.objects.get(producer__dni="60000002")
+    assert repaired.geometry_repaired
+    version = repaired.geometry_versions.get()
+    assert version.version == 1
+    assert shapely.from_wkb(bytes(version.original.wkb)).equals(BOWTIE)
+    assert PlotGeometryVersion.objects.filter(plot__in=plots).count() == 5
