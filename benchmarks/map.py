@@ -8,15 +8,16 @@ browser context (empty browser cache):
 - ``geojson``: the same page and layers fed one GeoJSON document of all plots (the peer).
 
 The time is from navigation start to MapLibre's first ``idle`` event (all sources loaded and
-drawn) as the page's own clock reports it; bytes are the response bodies the browser received,
-workers included. The first visit of ``tiles`` finds chacra's tile cache empty; the second finds
-it warm.
+drawn) as the page's own clock reports it; bytes are the response bodies the server sent
+(the page, its scripts and styles, tiles or the GeoJSON, overlays), counted from its log.
+The first visit of ``tiles`` finds chacra's tile cache empty; the second finds it warm.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def _wait(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"chacra did not answer on {url}")
 
 
-def _visit(browser: Any, base: str, source: str) -> dict[str, float]:
+def _visit(browser: Any, base: str, source: str, log: Path) -> dict[str, float]:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="es-PE")
     page = context.new_page()
     page.goto(f"{base}/accounts/login/?next=/")
@@ -60,13 +61,9 @@ def _visit(browser: Any, base: str, source: str) -> dict[str, float]:
     page.fill("section.login input[name=password]", "chacra-demo")
     with page.expect_navigation():
         page.click("section.login button[type=submit]")
-    received = {"bytes": 0}
-
-    def count(request: Any) -> None:
-        if "/map/" in request.url:
-            received["bytes"] += request.sizes()["responseBodySize"]
-
-    page.on("requestfinished", count)
+    # Bytes as the server sent them (its log has each response's size): the browser's own
+    # accounting misses some requests that MapLibre's workers make.
+    start = log.stat().st_size
     page.goto(f"{base}/map/" + ("?source=geojson" if source == "geojson" else ""))
     page.wait_for_function(
         "() => window.chacraMap && document.getElementById('map').dataset.state === 'idle'",
@@ -76,7 +73,14 @@ def _visit(browser: Any, base: str, source: str) -> dict[str, float]:
     rendered = page.evaluate("() => Number(document.getElementById('map').dataset.rendered)")
     page.wait_for_timeout(300)
     context.close()
-    return {"seconds": idle_ms / 1000, "bytes": received["bytes"], "rendered": rendered}
+    with log.open("rb") as f:
+        f.seek(start)
+        sent = sum(
+            int(size)
+            for path, size in re.findall(rb'"GET (\S+) HTTP/1.1" \d{3} (\d+)', f.read())
+            if path.startswith((b"/map/", b"/static/"))
+        )
+    return {"seconds": idle_ms / 1000, "bytes": sent, "rendered": rendered}
 
 
 def run(argv: list[str]) -> int:
@@ -96,9 +100,10 @@ def run(argv: list[str]) -> int:
             capture_output=True,
         )  # fmt: skip
         port = _free_port()
+        log = Path(data_dir) / "server.log"
         server = subprocess.Popen(  # noqa: S603
             [*chacra, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-            env=env, stdout=subprocess.DEVNULL, stderr=(Path(data_dir) / "server.log").open("w"),
+            env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
@@ -108,10 +113,18 @@ def run(argv: list[str]) -> int:
                     executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
                 )
                 runs = [
-                    ("tiles", "first visit (empty tile cache)", _visit(browser, base, "tiles")),
-                    ("tiles", "second visit (warm tile cache)", _visit(browser, base, "tiles")),
-                    ("geojson", "first visit", _visit(browser, base, "geojson")),
-                    ("geojson", "second visit", _visit(browser, base, "geojson")),
+                    (
+                        "tiles",
+                        "first visit (empty tile cache)",
+                        _visit(browser, base, "tiles", log),
+                    ),
+                    (
+                        "tiles",
+                        "second visit (warm tile cache)",
+                        _visit(browser, base, "tiles", log),
+                    ),
+                    ("geojson", "first visit", _visit(browser, base, "geojson", log)),
+                    ("geojson", "second visit", _visit(browser, base, "geojson", log)),
                 ]
                 browser.close()
         finally:

@@ -103,12 +103,15 @@ def plots_bounds(*, scope: Scope, filters: MapFilters) -> list[float] | None:
 def plots_geojson(*, scope: Scope, filters: MapFilters) -> str:
     """Every plot a viewer sees as one GeoJSON FeatureCollection with the tiles' properties.
 
-    Polygons for mapped plots, points for the others: what the tiles hold at full zoom, in one
-    document. It is the way maps are often fed, and the peer the map benchmark compares with.
+    What the tiles hold, in one document: a polygon for each mapped plot plus its point (drawn
+    below the polygon zoom, where the polygon is smaller than a pixel), and the GPS point of each
+    unmapped plot. It is the way web maps are often fed, and the peer of the map benchmark.
     """
     index = CACHE.index()
-    rows = np.flatnonzero(CACHE.visible(scope, filters, index))
-    geoms = np.where(index.mapped[rows] == 1, index.polygons[rows], index.points[rows])
+    visible = np.flatnonzero(CACHE.visible(scope, filters, index))
+    mapped = visible[index.mapped[visible] == 1]
+    rows = np.concatenate([mapped, visible])
+    geoms = np.concatenate([index.polygons[mapped], index.points[visible]])
     # A plot with neither a polygon nor a GPS point cannot be drawn.
     drawable = ~shapely.is_missing(geoms)
     rows, geoms = rows[drawable], geoms[drawable]

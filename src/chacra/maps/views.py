@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from chacra.maps.index import GROUPS, MapFilters
 from chacra.maps.lookup import plot_at
 from chacra.maps.overlays import NAMES as OVERLAYS
 from chacra.maps.overlays import geojson as overlay_geojson
-from chacra.maps.tiles import MAX_ZOOM, plot_tile, plots_bounds, plots_geojson
+from chacra.maps.tiles import MAX_ZOOM, POLYGON_ZOOM, plot_tile, plots_bounds, plots_geojson
 from chacra.registry.api import filters_from
 from chacra.registry.models import Clone, Departamento, Distrito, FlagCode
 
@@ -64,15 +63,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "distritos": Distrito.objects.filter(comunidades__isnull=False).distinct(),
             "clones": Clone.objects.all(),
             "flag_choices": FlagCode.choices,
-            "map_config": json.dumps(
-                {
-                    "basemap": settings.CHACRA_BASEMAP_URL,
-                    "maxZoom": MAX_ZOOM,
-                    "overlays": OVERLAYS,
-                    "bounds": bounds,
-                    "source": "geojson" if request.GET.get("source") == "geojson" else "tiles",
-                }
-            ),
+            "map_config": {
+                "basemap": settings.CHACRA_BASEMAP_URL,
+                "maxZoom": MAX_ZOOM,
+                "polygonZoom": POLYGON_ZOOM,
+                "overlays": OVERLAYS,
+                "bounds": bounds,
+                "source": "geojson" if request.GET.get("source") == "geojson" else "tiles",
+            },
         },
     )
 

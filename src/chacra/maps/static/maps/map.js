@@ -53,6 +53,7 @@
 
   // "geojson" feeds the same layers one document of all plots instead of tiles (for comparison).
   const asGeojson = config.source === "geojson";
+  const polygonZoom = config.polygonZoom;
   const plotsUrl = () => base + "plots.geojson" + (query().toString() ? "?" + query() : "");
   const sources = {
     plots: asGeojson
@@ -81,15 +82,20 @@
   const colour = colourExpression("group");
   layers.push(
     {
-      id: "plot-fill", type: "fill", ...fromPlots("plots", "Polygon"),
+      id: "plot-fill", type: "fill", ...fromPlots("plots", "Polygon"), minzoom: polygonZoom,
       paint: { "fill-color": colour, "fill-opacity": 0.55 },
     },
     {
-      id: "plot-line", type: "line", ...fromPlots("plots", "Polygon"),
+      id: "plot-line", type: "line", ...fromPlots("plots", "Polygon"), minzoom: polygonZoom,
       paint: { "line-color": colour, "line-width": 1.2 },
     },
     {
       id: "plot-points", type: "circle", ...fromPlots("points", "Point"),
+      // From the polygon zoom, a mapped plot is drawn as its polygon, not its point.
+      ...(asGeojson
+        ? { filter: ["all", ["==", ["geometry-type"], "Point"],
+            ["any", ["==", ["get", "mapped"], 0], ["<", ["zoom"], polygonZoom]]] }
+        : {}),
       paint: {
         "circle-color": colour,
         "circle-radius": ["match", ["get", "ha_class"], 3, 7, 2, 5, 3.5],
@@ -120,7 +126,7 @@
     hash: "view",
     attributionControl: false,
   });
-  if (config.bounds && !sharedView) map.fitBounds(config.bounds, { padding: 40, animate: false });
+  if (config.bounds && !sharedView) map.fitBounds(config.bounds, { padding: 40, maxZoom: 11, animate: false });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }));
   window.chacraMap = map;
