@@ -139,3 +139,25 @@ def test_investors_do_not_get_the_plot_map(
     response = page.goto("/map/")
     assert response is not None
     assert response.status == 403
+
+
+def test_an_unreachable_basemap_does_not_stop_the_plots(
+    page: Page,
+    login: Callable[..., None],
+    make_user: Callable[..., Any],
+    settings: Any,
+    screens_dir: Path,
+) -> None:
+    # Port 9 (discard) on loopback refuses: the satellite tiles fail as they do offline.
+    settings.CHACRA_BASEMAP_URL = "http://127.0.0.1:9/{z}/{x}/{y}.jpg"
+    plot, _point = _plots()
+    login(make_user("staff-map4", Role.STAFF), next="/")
+    tried: list[str] = []
+    page.on("requestfailed", lambda request: tried.append(request.url))
+    centre = plot.boundary.point_on_surface
+    page.goto(f"/map/#view=16/{centre.y}/{centre.x}")
+    expect(page.locator("#map")).to_have_attribute("data-plots", "loaded", timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert any(url.startswith("http://127.0.0.1:9/16/") for url in tried)
+    shot = page.locator("#map").screenshot(path=str(screens_dir / "map_no_basemap.png"))
+    assert _pixels_near(shot, FINE_FLAVOUR_FILL) > 500

@@ -221,6 +221,10 @@
     const over = map.queryRenderedFeatures(e.point, { layers: ["plot-fill", "plot-points", "offices", "capitals"] });
     map.getCanvas().style.cursor = over.length ? "pointer" : "";
   });
+  // "idle" waits for every source, the basemap too: offline its tiles fail and it may never come.
+  map.on("sourcedata", (e) => {
+    if (e.sourceId === "plots" && map.isSourceLoaded("plots")) el.dataset.plots = "loaded";
+  });
   map.on("idle", () => {
     // When the first complete frame was drawn, in ms since navigation started (for benchmarks).
     if (!el.dataset.idleAt) el.dataset.idleAt = String(Math.round(performance.now()));
