@@ -29,6 +29,7 @@ def test_add_then_add_again_then_list(db, tmp_path) -> None:
     assert said.strip() == "river 'Ríos ANA' 2020: 1 features loaded"
     said = _run("add", "river", str(path), "--name", "Ríos ANA", "--version", "2021")
     assert "1 features replaced (1 earlier features)" in said
+    Layer.objects.exclude(name="Ríos ANA").delete()  # the session's demo layers, if loaded
     listing = _run("list").splitlines()
     assert listing[0].split() == ["kind", "name", "version", "features", "source", "loaded", "file"]
     assert listing[1].startswith("river  Ríos ANA  2021     1")
@@ -36,11 +37,12 @@ def test_add_then_add_again_then_list(db, tmp_path) -> None:
 
 
 def test_list_says_when_nothing_is_loaded(db) -> None:
+    Layer.objects.all().delete()
     assert "No reference layers loaded" in _run("list")
 
 
 def test_boundaries_through_the_command(db, tmp_path) -> None:
-    DistritoFactory()
+    DistritoFactory()  # Juanjuí, 220601 (the demo's, when the session loaded it)
     path = vector_write(
         tmp_path / "d.gpkg", [shapely.box(-76.9, -7.3, -76.6, -7.05)], {"UBIGEO": ["220601"]}
     )
@@ -71,4 +73,4 @@ def test_refusals_are_clear(db, tmp_path, args, message) -> None:
         return
     with pytest.raises(CommandError, match=message):
         _run(*args)
-    assert not Layer.objects.exists()
+    assert not Layer.objects.filter(name="x").exists()

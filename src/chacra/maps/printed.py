@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 from chacra.accounts.scope import Scope
 from chacra.errors import InvalidInput
 from chacra.maps.printed_data import map_data
-from chacra.maps.printed_draw import class_labels, map_figure
+from chacra.maps.printed_draw import map_figure
+from chacra.maps.printed_legend import class_labels, grouped
 
 FORMATS = (".pdf", ".png", ".svg")
 LANGUAGES = ("es", "en")
@@ -72,11 +73,12 @@ def printed_map_save(
         plots = len(data.plot_xy)
         hectares = float(data.plot_ha[data.plot_ha == data.plot_ha].sum())
         where = data.region.name if data.region is not None else _("all regions")
+        where = where[:1].upper() + where[1:]
         subtitle = ngettext(
             "%(where)s: %(plots)s plot, %(ha)s ha",
             "%(where)s: %(plots)s plots, %(ha)s ha",
             plots,
-        ) % {"where": where, "plots": f"{plots:,}", "ha": f"{hectares:,.0f}"}
+        ) % {"where": where, "plots": grouped(plots), "ha": grouped(round(hectares))}
         figure, drawn = map_figure(
             data,
             title=title or _("Location of new cacao planted"),
@@ -87,7 +89,8 @@ def printed_map_save(
         labels = class_labels()
     out.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Title": title or "chacra", "Creator": "chacra"} if suffix == ".pdf" else None
-    # SVG keeps its words as text, so that a designer can still edit the map's labels.
+    # SVG keeps its words as text, so that a designer can still edit the title, legend and notes
+    # (labels with a white halo are drawn as outlines).
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(out, dpi=PNG_DPI, metadata=metadata)
     return PrintedMap(

@@ -20,11 +20,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
-from chacra.layers.models import LayerKind
 from chacra.maps.printed_data import MapData, hectare_class
 from chacra.maps.printed_furniture import (
     LabelPlacer,
@@ -34,13 +32,21 @@ from chacra.maps.printed_furniture import (
     north_arrow,
     scale_bar,
 )
+from chacra.maps.printed_legend import (
+    CLASS_COLOURS,
+    CLASS_SIZES,
+    EDGE,
+    OFFICE,
+    PROVINCE,
+    REGION,
+    RIVER,
+    ROAD,
+    legend_draw,
+    source_line,
+)
 
 A4 = (8.27, 11.69)  # inches, portrait
-CLASS_COLOURS = ("#9a9a9a", "#f0a830", "#d2561b", "#6e2a0c")  # unknown area, classes 1-3
-CLASS_SIZES = (5.0, 9.0, 30.0, 70.0)  # marker area, points squared
 FOCUS_FILL, OTHER_FILL, BACKGROUND = "#fbf7ea", "#e6e4de", "#f3f3f1"
-ROAD, RIVER, PROVINCE, REGION = "#5b5b5b", "#3f86c8", "#8f8f8f", "#333333"
-OFFICE = "#c0262d"
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
@@ -52,11 +58,6 @@ class Drawn:
     hectares: float
     scale_km: float
     labelled: int
-
-
-def class_labels() -> list[str]:
-    """The legend's hectare classes, as on the programme's map."""
-    return [_("0.1 - 5.0 ha"), _("5.1 - 10.0 ha"), _("10.1 ha or more")]
 
 
 def _patch(geom: Any, **style: Any) -> PathPatch | None:
@@ -77,9 +78,9 @@ def _patch(geom: Any, **style: Any) -> PathPatch | None:
 def _layout(aspect: float) -> dict[str, Any]:
     """Page size and the rectangles of map, legend and texts for a tall or a wide map."""
     if aspect >= 0.9:
-        return {"size": A4, "map": [0.07, 0.175, 0.86, 0.725], "legend": [0.07, 0.05, 0.86, 0.11],
+        return {"size": A4, "map": (0.07, 0.175, 0.86, 0.725), "legend": (0.07, 0.05, 0.86, 0.11),
                 "title": 0.955, "subtitle": 0.93, "footer": 0.02, "columns": True}  # fmt: skip
-    return {"size": A4[::-1], "map": [0.05, 0.1, 0.66, 0.77], "legend": [0.74, 0.1, 0.23, 0.77],
+    return {"size": A4[::-1], "map": (0.05, 0.1, 0.66, 0.77), "legend": (0.74, 0.1, 0.23, 0.77),
             "title": 0.945, "subtitle": 0.91, "footer": 0.03, "columns": False}  # fmt: skip
 
 
@@ -155,7 +156,8 @@ def _plots(ax: Axes, data: MapData, proj: Projection) -> dict[int, int]:
     x, y = proj.xy(data.plot_xy[:, 0], data.plot_xy[:, 1]) if len(data.plot_xy) else ([], [])
     x, y = np.asarray(x), np.asarray(y)
     counts = {}
-    for code in (3, 2, 1, 0):  # big ones first, so small ones stay visible on top
+    # Many small plots, few big ones: the big ones go on top, or a dense map would bury them.
+    for code in (0, 1, 2, 3):
         sel = classes == code
         counts[code] = int(sel.sum())
         if sel.any():
@@ -164,9 +166,9 @@ def _plots(ax: Axes, data: MapData, proj: Projection) -> dict[int, int]:
                 y[sel],
                 s=CLASS_SIZES[code],
                 c=CLASS_COLOURS[code],
-                edgecolors="#3b1d0a",
-                linewidths=0.25,
-                zorder=7 + (3 - code) * 0.1,
+                edgecolors=EDGE,
+                linewidths=0.2,
+                zorder=7 + code * 0.1,
                 rasterized=len(x) > 5000,  # a PDF of 30,000 vector dots is slow to open
             )
     return counts
@@ -216,106 +218,6 @@ def _places(ax: Axes, data: MapData, proj: Projection, placer: LabelPlacer) -> i
     return labelled
 
 
-def _legend(fig: Figure, layout: dict[str, Any], data: MapData, counts: dict[int, int]) -> None:
-    panel = fig.add_axes(layout["legend"])
-    panel.set_axis_off()
-
-    def marker(code: int) -> Line2D:
-        return Line2D(
-            [], [], linestyle="none", marker="o", markersize=CLASS_SIZES[code] ** 0.5,
-            markerfacecolor=CLASS_COLOURS[code], markeredgecolor="#3b1d0a", markeredgewidth=0.3,
-        )  # fmt: skip
-
-    classes = [
-        (marker(c), f"{label}  ({counts.get(c, 0):,})")
-        for c, label in enumerate(class_labels(), start=1)
-    ]
-    if counts.get(0):
-        classes.append((marker(0), _("area unknown") + f"  ({counts[0]:,})"))
-    places: list[tuple[Any, str]] = []
-    if data.capitals:
-        places.append(
-            (
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=4,
-                    markerfacecolor="white",
-                    markeredgecolor="#111111",
-                ),
-                _("District capital"),
-            )
-        )
-    if data.offices:
-        places.append(
-            (
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="*",
-                    markersize=10,
-                    markerfacecolor=OFFICE,
-                    markeredgecolor="white",
-                ),
-                _("Programme office"),
-            )
-        )
-    lines: list[tuple[Any, str]] = []
-    if len(data.roads):
-        lines.append((Line2D([], [], color=ROAD, linewidth=0.9), _("Road")))
-    if len(data.rivers):
-        lines.append((Line2D([], [], color=RIVER, linewidth=1.0), _("River")))
-    if data.provincias:
-        lines.append(
-            (
-                Line2D([], [], color=PROVINCE, linewidth=0.6, linestyle=(0, (4, 2))),
-                _("Province boundary"),
-            )
-        )
-    if data.departamentos:
-        lines.append((Line2D([], [], color=REGION, linewidth=1.3), _("Region boundary")))
-    groups = [(_("New cacao planted"), classes), (_("Conventional signs"), places + lines)]
-    style: dict[str, Any] = {
-        "frameon": False,
-        "fontsize": 8,
-        "title_fontsize": 9,
-        "alignment": "left",
-        "borderaxespad": 0.0,
-    }
-    anchors = [(0.0, 1.0), (0.42, 1.0)] if layout["columns"] else [(0.0, 1.0), (0.0, 0.62)]
-    for (title, entries), anchor in zip(groups, anchors, strict=True):
-        if not entries:
-            continue
-        legend = panel.legend(
-            [entry[0] for entry in entries],
-            [entry[1] for entry in entries],
-            title=title,
-            loc="upper left",
-            bbox_to_anchor=anchor,
-            ncols=2 if layout["columns"] and len(entries) > 4 else 1,
-            **style,
-        )
-        legend.get_title().set_fontweight("bold")
-        panel.add_artist(legend)
-
-
-def _source_line(data: MapData, today: dt.date) -> str:
-    what: dict[str, str] = {
-        LayerKind.DEPARTAMENTO_BOUNDARIES: _("boundaries"),
-        LayerKind.PROVINCIA_BOUNDARIES: _("boundaries"),
-        LayerKind.ROAD: _("roads"),
-        LayerKind.RIVER: _("rivers"),
-    }
-    parts = [_("Source: chacra, %(date)s") % {"date": today.isoformat()}]
-    for source, kinds in data.sources.items():
-        names = list(dict.fromkeys(str(what.get(k, k)) for k in kinds))
-        parts.append(f"{', '.join(names)}: {source}")
-    return "; ".join(parts)
-
-
 def map_figure(
     data: MapData, *, title: str, subtitle: str, today: dt.date, note: str = ""
 ) -> tuple[Figure, Drawn]:
@@ -342,6 +244,9 @@ def map_figure(
     counts = _plots(ax, data, proj)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     placer = LabelPlacer(ax, renderer)
+    for region_name in list(ax.texts):  # a region's name that does not fit the frame is left out
+        if placer.clash(region_name.get_window_extent(renderer)):
+            region_name.remove()
     before = len(ax.patches)
     km = scale_bar(ax, proj, zorder=11)
     north_arrow(ax, proj, zorder=11)
@@ -357,8 +262,8 @@ def map_figure(
     fig.text(
         0.5, layout["subtitle"], subtitle, ha="center", va="center", fontsize=10.5, color="#444444"
     )
-    _legend(fig, layout, data, counts)
-    footer = [_source_line(data, today), _("Projection: %(name)s") % {"name": proj.name}]
+    legend_draw(fig, layout["legend"], data, counts, columns=layout["columns"])
+    footer = [source_line(data, today), _("Projection: %(name)s") % {"name": proj.name}]
     if note:
         footer.append(note)
     fig.text(

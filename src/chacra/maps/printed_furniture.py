@@ -253,7 +253,7 @@ class LabelPlacer:
         r = radius_pt * self.ax.figure.dpi / 72
         self.taken.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
 
-    def _clash(self, box: Bbox) -> float:
+    def clash(self, box: Bbox) -> float:
         """How much of ``box`` (in square pixels) lies on what is placed or outside the frame."""
         inside = Bbox.intersection(box, self.frame)
         area = box.width * box.height
@@ -272,7 +272,7 @@ class LabelPlacer:
                 text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style
             )
             box = label.get_window_extent(self.renderer).expanded(1.06, 1.1)
-            clash = self._clash(box)
+            clash = self.clash(box)
             if clash == 0:
                 self.taken.append(box)
                 return True
@@ -310,7 +310,7 @@ class LabelPlacer:
                 **style,
             )
             box = label.get_window_extent(self.renderer)
-            if self._clash(box) == 0:
+            if self.clash(box) == 0:
                 self.taken.append(box)
                 return True
             label.remove()

@@ -4,8 +4,9 @@ chacra ships no real boundaries, road network or rivers (a programme loads them 
 layers add``). So that the demo's maps have something to draw, this module makes stand-ins, and
 labels every layer it writes with the source ``demo (synthetic)``:
 
-- borders: Voronoi cells of the demo's distrito capitals, clipped to a padded concave hull of them,
-  dissolved into provincias and departamentos. Real borders follow rivers and ridges; these do not.
+- borders: Voronoi cells of the demo's distrito capitals (and of a few filler points that keep
+  each region in one piece), clipped to a padded concave hull of them, dissolved into provincias
+  and departamentos. Real borders follow rivers and ridges; these do not.
   Distritos keep no boundary: the quality check "outside its declared distrito" would flag real
   demo plots against made-up cells.
 - roads and rivers: lines through the real capitals along which the real roads and rivers run,
@@ -51,6 +52,15 @@ ROADS: dict[str, list[Any]] = {
     "Pucallpa - Puerto Callao": ["250101", "250105"],
     "Pucallpa - Masisea": ["250101", "250104"],
 }  # fmt: skip
+
+# Extra Voronoi seeds (lon, lat) -> provincia, not places: they keep each synthetic region in
+# one piece, as the real ones are (Ucayali along its river to Atalaya, Huánuco west of it).
+FILLERS: dict[tuple[float, float], str] = {
+    (-74.25, -9.15): "2501",
+    (-74.05, -9.75): "2502",
+    (-73.90, -10.30): "2502",
+    (-75.40, -9.55): "1009",
+}
 
 # Rivers drawn downstream through waypoints near the capitals on their banks.
 RIVERS: dict[str, list[tuple[float, float]]] = {
@@ -99,13 +109,14 @@ def _meander(line: shapely.LineString, rounds: int = 3) -> shapely.LineString:
 
 def synthetic_borders() -> tuple[dict[str, Any], dict[str, Any]]:
     """(provincia shapes, departamento shapes) by ubigeo: dissolved Voronoi cells of capitals."""
-    seeds = shapely.MultiPoint([CAPITAL[row.ubigeo] for row in DISTRITOS])
+    owners = [row.ubigeo[:4] for row in DISTRITOS] + list(FILLERS.values())
+    seeds = shapely.MultiPoint([CAPITAL[row.ubigeo] for row in DISTRITOS] + list(FILLERS))
     hull = shapely.concave_hull(seeds, ratio=0.3).buffer(0.3).simplify(0.01)
     cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=hull, ordered=True))
     cells = shapely.intersection(cells, hull)
     provincias: dict[str, list[Any]] = {}
-    for row, cell in zip(DISTRITOS, cells, strict=True):
-        provincias.setdefault(row.ubigeo[:4], []).append(cell)
+    for owner, cell in zip(owners, cells, strict=True):
+        provincias.setdefault(owner, []).append(cell)
     by_provincia = {code: shapely.union_all(parts) for code, parts in provincias.items()}
     departamentos: dict[str, list[Any]] = {}
     for code, shape in by_provincia.items():
