@@ -8,12 +8,12 @@ audit entry. Every other row goes through ``RowApplier.apply``, which matches an
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from django.core.exceptions import ValidationError
 
 from chacra.accounts.models import AuditAction, Role
@@ -165,20 +165,20 @@ class BulkCreator:
                 self._allowed[row.distrito.pk] = exc.message
         return self._allowed[row.distrito.pk]
 
-    def _plot_record(self, row: CleanRow, i: int, shapes: Shapes) -> dict[str, Any]:
+    def _plot_record(
+        self, row: CleanRow, boundary: Any, location: Any, area_ha: float, repaired: bool
+    ) -> dict[str, Any]:
         """The row's plot as ``registry.services.plot_register`` would make it."""
-        boundary, location = shapes.boundary[i], shapes.location[i]
         method = _mapping_method(row.mapping_method, boundary, location)
         mapped = method != MappingMethod.NOT_MAPPED
-        area = float(shapes.area_ha[i])
         return {
             **self._plot,
             "code": "-",
             **{k: v for k, v in row.plot.items() if k != "mapped_on"},
             "boundary": boundary,
             "location": location,
-            "area_ha": None if np.isnan(area) else area,
-            "geometry_repaired": bool(shapes.repaired[i]),
+            "area_ha": None if math.isnan(area_ha) else area_ha,
+            "geometry_repaired": repaired,
             "mapping_method": method,
             "mapped_on": row.plot.get("mapped_on"),
             "mapped_by_id": self.actor.pk if mapped and getattr(self.actor, "pk", None) else None,
@@ -191,6 +191,9 @@ class BulkCreator:
         row that fails becomes errors (those of its first failing record, as one by one)."""
         found: dict[int, list[RowError]] = {}
         candidates: list[tuple[int, _Prepared]] = []
+        boundaries, locations = shapes.boundary.tolist(), shapes.location.tolist()
+        areas, repaired = shapes.area_ha.tolist(), shapes.repaired.tolist()
+        originals = shapes.original.tolist()
         for i, row in enumerate(rows):
             refused = self._may_write(row)
             if refused:
@@ -201,8 +204,8 @@ class BulkCreator:
                 producer["dni"] = None
             p = _Prepared(row, producer)
             if self.applier.has_plot_data(row) and i not in shapes.errors:
-                p.plot = self._plot_record(row, i, shapes)
-                p.original = shapes.original[i]
+                p.plot = self._plot_record(row, boundaries[i], locations[i], areas[i], repaired[i])
+                p.original = originals[i]
             candidates.append((i, p))
         producer_problems = self._producer_check.check_many([p.producer for _, p in candidates])
         plotted = [i for i, p in candidates if p.plot is not None]
@@ -280,20 +283,17 @@ class BulkCreator:
             key = applier.comunidad_key(p.row)
             if key not in known:
                 wanted.setdefault(key, p)  # the first spelling in the file names it
-        check = RecordCheck(Comunidad, exclude=FOREIGN_KEYS)
-        new: dict[tuple[int, str], dict[str, Any]] = {}
-        refused: dict[tuple[int, str], ValidationError] = {}
-        for key, p in wanted.items():
-            record = {
+        records = {
+            key: {
                 **record_defaults(Comunidad),
                 "distrito_id": key[0],
                 "name": " ".join((p.row.comunidad or "").split()),
             }
-            try:
-                check.check(record)
-                new[key] = record
-            except ValidationError as exc:
-                refused[key] = exc
+            for key, p in wanted.items()
+        }
+        problems = RecordCheck(Comunidad, exclude=FOREIGN_KEYS).check_many(list(records.values()))
+        refused = {key: problems[k] for k, key in enumerate(records) if k in problems}
+        new = {key: record for key, record in records.items() if key not in refused}
         ids = records_bulk_create(
             actor=self.actor,
             model=Comunidad,

@@ -78,15 +78,24 @@ def _number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def read_layers(file: str, source: str, *, drivers: tuple[str, ...], what: str) -> list[Layer]:
+def read_layers(
+    file: str, source: str, *, drivers: tuple[str, ...], what: str, single_layer: bool = False
+) -> list[Layer]:
     """Every layer of ``source`` that has geometries, read with one of ``drivers``, in lon/lat.
 
     ``file`` is the name shown in messages; ``source`` is what GDAL opens (a path or /vsizip/).
+    ``single_layer``: the format has one layer (GeoJSON), so GDAL need not list the layers:
+    each look reads a GeoJSON file whole.
     """
     try:
-        listed = pyogrio.list_layers(source)
-        names = [str(name) for name, geometry_type in listed if geometry_type is not None]
-        driver = pyogrio.read_info(source, layer=names[0])["driver"] if names else None
+        if single_layer:
+            info = pyogrio.read_info(source, layer=0)
+            names = [str(info["layer_name"])] if info["geometry_type"] is not None else []
+            driver = info["driver"] if names else None
+        else:
+            listed = pyogrio.list_layers(source)
+            names = [str(name) for name, geometry_type in listed if geometry_type is not None]
+            driver = pyogrio.read_info(source, layer=names[0])["driver"] if names else None
         if driver is not None and driver not in drivers:
             raise IntakeError(
                 f"{file}: this is not {what} (GDAL reads it as {driver}); chacra reads {ACCEPTED}"
@@ -195,6 +204,21 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def plain_column(values: npt.NDArray[Any]) -> list[Any]:
+    """:func:`plain_value` of each value in a column, by column type where it can be."""
+    if values.dtype.kind == "f":
+        finite = np.isfinite(values).tolist()
+        return [v if ok else None for v, ok in zip(values.tolist(), finite, strict=True)]
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    if values.dtype == object:
+        listed = values.tolist()
+        if all(type(v) is str for v in listed):
+            return [v if v.strip() else None for v in listed]
+        return [plain_value(v) for v in listed]
+    return [plain_value(v) for v in values]
+
+
 def _columns(fields: list[str], name_field: str | None) -> dict[int, str]:
     """Field index -> record key. A KML placemark's own ``name`` is mapped last: it is the
     producer's name unless another field is, then the plot's name unless another field is."""
@@ -243,14 +267,16 @@ def rows_from_layers(
     several = len(layers) > 1
     for layer in layers:
         columns = _columns(layer.fields, name_field)
-        for i, geometry in enumerate(layer.geometries):
+        keys = list(columns.values())
+        cells = [plain_column(layer.columns[col]) for col in columns]
+        table = zip(*cells, strict=True) if cells else [()] * len(layer.geometries)
+        for i, (geometry, row_cells) in enumerate(zip(layer.geometries, table, strict=True)):
             ref = SourceRef(file=file, feature=i + 1, sheet=layer.name if several else None)
             if i in layer.problems:
                 value, message = layer.problems[i]
                 result.errors.append(RowError(ref, "geometry", value, message))
                 continue
-            values = {key: plain_value(layer.columns[col][i]) for col, key in columns.items()}
-            values = {k: v for k, v in values.items() if v is not None}
+            values = {k: v for k, v in zip(keys, row_cells, strict=True) if v is not None}
             planting = {k: values.pop(k) for k in PLANTING_KEYS if k in values}
             row = IntakeRow(ref=ref, values=values, mapping_method="imported")
             if planting:
@@ -312,6 +338,7 @@ class GisReader:
     drivers: tuple[str, ...] = ()
     what = ""
     name_field: str | None = None
+    single_layer = False
 
     def can_handle(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in self.extensions
@@ -323,7 +350,15 @@ class GisReader:
         check_not_empty(path, self.what)
         layers: list[Layer] = []
         for source in self.sources(path):
-            layers.extend(read_layers(path.name, source, drivers=self.drivers, what=self.what))
+            layers.extend(
+                read_layers(
+                    path.name,
+                    source,
+                    drivers=self.drivers,
+                    what=self.what,
+                    single_layer=self.single_layer,
+                )
+            )
         return rows_from_layers(path.name, layers, name_field=self.name_field)
 
 
@@ -333,6 +368,7 @@ class GeoJsonReader(GisReader):
     extensions: tuple[str, ...] = (".geojson", ".json")
     drivers = ("GeoJSON", "GeoJSONSeq", "ESRIJSON")
     what = "a GeoJSON file"
+    single_layer = True
 
     def can_handle(self, path: Path, head: bytes) -> bool:
         suffix = path.suffix.lower()
