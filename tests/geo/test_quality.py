@@ -139,6 +139,16 @@ def test_area_mismatch_outside_half_to_twice_the_declared_area(
         )
 
 
+def test_areas_measured_before_are_used_for_valid_plots_only() -> None:
+    bowtie = lonlat(shapely.Polygon([(0, 0), (100, 100), (100, 0), (0, 100)]))
+    measured = [30_000.0, 30_000.0, np.nan]  # 3 ha, as if stored with the plots
+    flags = plot_flags([SQUARE, bowtie, SQUARE], declared_ha=[3, 3, 3], area_m2=measured)
+    assert "area_mismatch" not in codes(flags[0])  # 3 ha mapped (as given), 3 declared
+    # a repaired plot and a plot without a measure are measured here
+    assert with_code(flags[1], "area_mismatch").detail == "mapped 0.50 ha, declared 3.00 ha"
+    assert with_code(flags[2], "area_mismatch").detail == "mapped 1.00 ha, declared 3.00 ha"
+
+
 @pytest.mark.parametrize(
     ("shift_m", "flagged"), [(10.0, True), (6.0, True), (4.0, False), (0.0, False)]
 )

@@ -64,13 +64,16 @@ def plot_flags(
     declared_ha: npt.ArrayLike | None = None,
     owners: npt.ArrayLike | None = None,
     distrito_shapes: Any = None,
+    area_m2: npt.ArrayLike | None = None,
 ) -> list[list[Flag]]:
     """Quality flags of each plot: at most one per code, in the order of :data:`FlagCode`.
 
     ``geoms`` are (multi)polygons or points in lon/lat, or None for unmapped plots;
     ``declared_ha`` the declared areas (nan or <= 0 when unknown); ``owners`` owner ids, since
     overlaps between plots of one owner are not flagged (None: each plot its own owner);
-    ``distrito_shapes`` each plot's declared distrito boundary (None where unknown).
+    ``distrito_shapes`` each plot's declared distrito boundary (None where unknown);
+    ``area_m2`` geodesic areas measured before (stored with the plots), nan where unknown: they
+    save measuring again, and count only for geometries valid as given.
 
     >>> sq = shapely.box(-76.50, -6.50, -76.49, -6.49)
     >>> bowtie = shapely.Polygon([(-76.4, -6.5), (-76.39, -6.49), (-76.39, -6.5), (-76.4, -6.49)])
@@ -90,17 +93,20 @@ def plot_flags(
     owner = np.arange(n) if owners is None else _per_plot(owners, n, "owners", None)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     polygonal = _polygonal(geoms)
-    areal = _repaired(geoms, polygonal)
+    invalid = polygonal & ~shapely.is_valid(geoms)
+    areal = _repaired(geoms, polygonal, invalid)
     # Points are plots mapped by one GPS point: their location and duplicates are checked too.
     located = np.where(
         present & (shapely.get_type_id(geoms) == shapely.GeometryType.POINT), geoms, areal
     )
-    area, perimeter = _area_perimeter_m(areal)
+    measured = _per_plot(area_m2, n, "area_m2", np.nan).copy()
+    measured[~polygonal | invalid] = np.nan
+    area, perimeter = _area_perimeter_m(areal, measured)
     i, j = _candidate_pairs(located)
     bounds = shapely.bounds(_only(present, geoms))
 
     found: dict[FlagCode, Found] = {
-        "invalid_geometry": _invalid(geoms, present, polygonal),
+        "invalid_geometry": _invalid(geoms, present, polygonal, invalid),
         "few_vertices": _few_vertices(_only(polygonal, geoms)),
         "sliver": _sliver(area, perimeter),
         "area_mismatch": _area_mismatch(area / M2_PER_HA, declared),
@@ -175,17 +181,22 @@ def _polygonal(geoms: Objects) -> Bools:
     return is_polygonal & ~shapely.is_empty(geoms)
 
 
-def _repaired(geoms: Objects, polygonal: Bools) -> Objects:
+def _repaired(geoms: Objects, polygonal: Bools, invalid: Bools | None = None) -> Objects:
     """Valid (multi)polygons, repaired one by one only where invalid; None for everything else."""
     areal = _only(polygonal, geoms)
-    for k in np.flatnonzero(polygonal & ~shapely.is_valid(geoms)):
+    if invalid is None:
+        invalid = polygonal & ~shapely.is_valid(geoms)
+    for k in np.flatnonzero(invalid):
         areal[k] = repair_polygonal(geoms[k])
     return areal
 
 
-def _area_perimeter_m(areal: Objects) -> tuple[Floats, Floats]:
-    """Geodesic areas, and perimeters (holes included) from one vectorised ``Geod.inv`` call."""
-    area = geodesic_area_m2(areal)
+def _area_perimeter_m(areal: Objects, measured: Floats | None = None) -> tuple[Floats, Floats]:
+    """Geodesic areas (those not ``measured`` before), and perimeters (holes included) from
+    one vectorised ``Geod.inv`` call."""
+    area = np.full(len(areal), np.nan) if measured is None else measured.copy()
+    todo = np.isnan(area)
+    area[todo] = geodesic_area_m2(areal[todo])
     perimeter = np.zeros(len(areal))
     parts, plot = shapely.get_parts(areal, return_index=True)
     rings, part = shapely.get_rings(parts, return_index=True)
@@ -237,10 +248,10 @@ def _named(n: int, i: Ints, j: Ints, share: Floats | None, verb: str) -> Found:
     return found
 
 
-def _invalid(geoms: Objects, present: Bools, polygonal: Bools) -> Found:
-    invalid = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))
-    reasons = shapely.is_valid_reason(geoms[invalid])
-    found = {int(k): str(reason) for k, reason in zip(invalid, reasons, strict=True)}
+def _invalid(geoms: Objects, present: Bools, polygonal: Bools, invalid: Bools) -> Found:
+    which = np.flatnonzero(invalid)
+    reasons = shapely.is_valid_reason(geoms[which])
+    found = {int(k): str(reason) for k, reason in zip(which, reasons, strict=True)}
     for k in np.flatnonzero(
         present & ~polygonal & (shapely.get_type_id(geoms) != shapely.GeometryType.POINT)
     ):

@@ -15,13 +15,29 @@ import shapely
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from chacra.geo.area import M2_PER_HA
 from chacra.geo.quality import plot_flags
 from chacra.registry.models import Distrito, FlagCode, Plot, PlotFlag
 
 FIELDS = ("pk", "code", "declared_area_ha", "producer_id", "geometry_repaired",
-          "comunidad__distrito_id")  # fmt: skip
+          "comunidad__distrito_id", "area_ha")  # fmt: skip
+
+
+def _box(plots: QuerySet[Plot]) -> Q | None:
+    """Plots whose box overlaps the box of these plots' geometries (None: they have none)."""
+    box = plots.aggregate(b=Extent("boundary"), p=Extent("location"))
+    extents = [e for e in (box["b"], box["p"]) if e is not None]
+    if not extents:
+        return None
+    xmin = min(e[0] for e in extents)
+    ymin = min(e[1] for e in extents)
+    xmax = max(e[2] for e in extents)
+    ymax = max(e[3] for e in extents)
+    area = Polygon.from_bbox((xmin, ymin, xmax, ymax))
+    area.srid = 4326
+    return Q(boundary__bboverlaps=area) | Q(location__bboverlaps=area)
 
 
 def plots_around(ids: set[int]) -> set[int]:
@@ -29,18 +45,10 @@ def plots_around(ids: set[int]) -> set[int]:
 
     Call it before moving a plot too: the plots it used to overlap need their flags refreshed.
     """
-    box = Plot.objects.filter(pk__in=ids).aggregate(b=Extent("boundary"), p=Extent("location"))
-    extents = [e for e in (box["b"], box["p"]) if e is not None]
-    if not extents:
+    near = _box(Plot.objects.filter(pk__in=ids))
+    if near is None:
         return set(ids)
-    xmin = min(e[0] for e in extents)
-    ymin = min(e[1] for e in extents)
-    xmax = max(e[2] for e in extents)
-    ymax = max(e[3] for e in extents)
-    area = Polygon.from_bbox((xmin, ymin, xmax, ymax))
-    area.srid = 4326
-    near = Plot.objects.filter(Q(boundary__bboverlaps=area) | Q(location__bboverlaps=area))
-    return set(ids) | set(near.values_list("pk", flat=True))
+    return set(ids) | set(Plot.objects.filter(near).values_list("pk", flat=True))
 
 
 def _shapes(wkbs: Iterable[Any]) -> Any:
@@ -53,34 +61,47 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
     ids = set(plot_ids)
     if not ids:
         return 0
-    concerned = plots_around(ids)  # their flags may change
-    seen = plots_around(concerned)  # every plot that can overlap or duplicate a concerned one
+    # plots_around(ids), and plots_around of those, with no list of ids but the first: every
+    # plot of ``ids`` that has a geometry is among those near the box of their geometries
+    near = _box(Plot.objects.filter(pk__in=ids))
+    concerned = set(ids)  # their flags may change
+    seen = Q(pk__in=ids)  # every plot that can overlap or duplicate a concerned one
+    if near is not None:
+        concerned |= set(Plot.objects.filter(near).values_list("pk", flat=True))
+        seen |= _box(Plot.objects.filter(near)) or Q()
     rows = list(
-        Plot.objects.filter(pk__in=seen)
+        Plot.objects.filter(seen)
         .order_by()
-        .values_list(*FIELDS, AsWKB("boundary"), AsWKB("location"))
+        .annotate(boundary_wkb=AsWKB("boundary"), location_wkb=AsWKB("location"))
+        .values_list(*FIELDS, "boundary_wkb", "location_wkb", named=True)
     )
-    pks = [r[0] for r in rows]
-    boundaries = _shapes(r[6] for r in rows)
-    geoms = np.where(shapely.is_missing(boundaries), _shapes(r[7] for r in rows), boundaries)
-    declared = np.array([float(r[2]) if r[2] is not None else np.nan for r in rows])
-    owners = np.array([r[3] for r in rows])
+    codes = [r.code for r in rows]
+    boundaries = _shapes(r.boundary_wkb for r in rows)
+    located = _shapes(r.location_wkb for r in rows)
+    geoms = np.where(shapely.is_missing(boundaries), located, boundaries)
+    declared = np.array([float(r.declared_area_ha or "nan") for r in rows])
+    measured = np.array([r.area_ha if r.area_ha is not None else np.nan for r in rows]) * M2_PER_HA
+    owners = np.array([r.producer_id for r in rows])
     # one shape per distrito, however many plots it holds
-    distrito_ids = {r[5] for r in rows}
-    shapes = dict(
-        Distrito.objects.filter(pk__in=distrito_ids).values_list("pk", AsWKB("boundary"))
-    )
+    distrito_ids = {r.comunidad__distrito_id for r in rows}
+    shapes = dict(Distrito.objects.filter(pk__in=distrito_ids).values_list("pk", AsWKB("boundary")))
     by_id = dict(zip(shapes, _shapes(shapes.values()), strict=True))
-    distritos = np.array([by_id.get(r[5]) for r in rows], dtype=object)
-    found = plot_flags(geoms, declared_ha=declared, owners=owners, distrito_shapes=distritos)
+    distritos = np.array([by_id.get(r.comunidad__distrito_id) for r in rows], dtype=object)
+    found = plot_flags(
+        geoms,
+        declared_ha=declared,
+        owners=owners,
+        distrito_shapes=distritos,
+        area_m2=np.where(shapely.is_missing(boundaries), np.nan, measured),
+    )
     flags = []
     for i, row in enumerate(rows):
-        if row[0] not in concerned:
+        if row.pk not in concerned:
             continue
-        if row[4]:
+        if row.geometry_repaired:
             flags.append(
                 PlotFlag(
-                    plot_id=row[0],
+                    plot_id=row.pk,
                     code=FlagCode.INVALID_GEOMETRY,
                     detail="repaired at intake; the original is kept in its history",
                 )
@@ -88,15 +109,18 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
         for flag in found[i]:
             if flag.code == FlagCode.INVALID_GEOMETRY:
                 continue  # stored geometries are valid; the original's fault is recorded above
-            detail = _name_plots(flag.detail, pks, rows)
-            flags.append(PlotFlag(plot_id=row[0], code=flag.code, detail=detail[:200]))
-    PlotFlag.objects.filter(plot_id__in=concerned).delete()
+            detail = _name_plots(flag.detail, codes)
+            flags.append(PlotFlag(plot_id=row.pk, code=flag.code, detail=detail[:200]))
+    stale = Q(plot_id__in=ids)
+    if near is not None:
+        stale |= Q(plot__in=Plot.objects.filter(near))
+    PlotFlag.objects.filter(stale).delete()
     PlotFlag.objects.bulk_create(flags, batch_size=1000)
     return len(flags)
 
 
-def _name_plots(detail: str, pks: list[int], rows: list[tuple[Any, ...]]) -> str:
+def _name_plots(detail: str, codes: list[str]) -> str:
     """geo.quality names other plots by array index ("#12"); the record names them by code."""
     import re
 
-    return re.sub(r"#(\d+)", lambda m: rows[int(m.group(1))][1], detail)
+    return re.sub(r"#(\d+)", lambda m: codes[int(m.group(1))], detail)
