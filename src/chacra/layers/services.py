@@ -60,6 +60,22 @@ def _require_layer_admin(actor: Any) -> None:
         raise AccessDenied("only administrators and programme staff load reference layers")
 
 
+def _require_kind(kind: str) -> None:
+    if kind not in GEOMETRY_TYPES:
+        raise InvalidInput(
+            f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
+            field="kind",
+        )
+
+
+def _require_level(level: str) -> None:
+    if level not in LEVELS:
+        raise InvalidInput(
+            f"level: {level!r} is not a place level; choose one of {', '.join(LEVELS)}",
+            field="level",
+        )
+
+
 def _geos(geom: Any) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
 
@@ -136,11 +152,7 @@ def layer_features_replace(
     Missing or empty geometries are skipped and counted; polygons are repaired.
     """
     _require_layer_admin(actor)
-    if kind not in GEOMETRY_TYPES:
-        raise InvalidInput(
-            f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
-            field="kind",
-        )
+    _require_kind(kind)
     name, version, source = _label(name=name, version=version, source=source)
     geoms = np.asarray(geometries, dtype=object)
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
@@ -213,11 +225,7 @@ def layer_load(
     ``name_field`` (or a field called name/nombre) names them.
     """
     _require_layer_admin(actor)
-    if kind not in GEOMETRY_TYPES:
-        raise InvalidInput(
-            f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
-            field="kind",
-        )
+    _require_kind(kind)
     read = vector_read(path, geometry_types=GEOMETRY_TYPES[kind], layer=layer)
     label = _name_field(read, name_field)
     return layer_features_replace(
@@ -264,11 +272,7 @@ def boundaries_set(
     than a programme); places with no shape keep the boundary they had.
     """
     _require_layer_admin(actor)
-    if level not in LEVELS:
-        raise InvalidInput(
-            f"level: {level!r} is not a place level; choose one of {', '.join(LEVELS)}",
-            field="level",
-        )
+    _require_level(level)
     model, _digits, kind = LEVELS[level]
     name, version, source = _label(name=name, version=version, source=source)
     places: list[Any] = list(model.objects.filter(ubigeo__in=list(shapes)))
@@ -319,11 +323,7 @@ def boundaries_load(
     (``--level provincia`` keeps the first four digits of each distrito's ubigeo).
     """
     _require_layer_admin(actor)
-    if level not in LEVELS:
-        raise InvalidInput(
-            f"level: {level!r} is not a place level; choose one of {', '.join(LEVELS)}",
-            field="level",
-        )
+    _require_level(level)
     read = vector_read(path, geometry_types=POLYGONS, layer=layer)
     column = _field_named(read, code_field, "ubigeo codes")
     digits = LEVELS[level][1]
