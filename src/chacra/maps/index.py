@@ -79,8 +79,9 @@ def hectare_class(hectares: npt.ArrayLike) -> npt.NDArray[np.int8]:
     """
     ha = np.asarray(hectares, dtype=np.float64)
     out = np.zeros(ha.shape, dtype=np.int8)
-    for low, high, code in HECTARE_CLASSES:
-        out[(ha > low) & (ha <= high)] = code
+    with np.errstate(invalid="ignore"):
+        for low, high, code in HECTARE_CLASSES:
+            out[(ha > low) & (ha <= high)] = code
     return out
 
 

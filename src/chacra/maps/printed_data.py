@@ -25,7 +25,6 @@ from chacra.registry.models import Departamento, Distrito, Organisation, Organis
 from chacra.registry.selectors import PlotFilters, plot_list
 
 #: The classes of the programme's map "Location of New Cacao Planted": (low, high] hectares.
-HECTARE_CLASSES = ((0.0, 5.0), (5.0, 10.0), (10.0, float("inf")))
 # Room around what is mapped, as a share of its size.
 PADDING = 0.06
 Box = tuple[float, float, float, float]
@@ -48,20 +47,6 @@ class MapData:
     rivers: npt.NDArray[np.object_] = field(default_factory=lambda: np.array([], dtype=object))
     river_names: list[str] = field(default_factory=list)
     sources: dict[str, list[str]] = field(default_factory=dict)  # source -> kinds drawn from it
-
-
-def hectare_class(hectares: npt.ArrayLike) -> npt.NDArray[np.int8]:
-    """1, 2 or 3 for 0.1-5.0, 5.1-10.0 and more than 10.1 ha; 0 where the area is unknown.
-
-    >>> hectare_class([0.5, 5.0, 7.2, 12.0, np.nan]).tolist()
-    [1, 1, 2, 3, 0]
-    """
-    ha = np.asarray(hectares, dtype=np.float64)
-    out = np.zeros(ha.shape, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        for code, (low, high) in enumerate(HECTARE_CLASSES, start=1):
-            out[(ha > low) & (ha <= high)] = code
-    return out
 
 
 def map_scope(scope: Scope) -> Scope:

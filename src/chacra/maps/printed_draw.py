@@ -23,7 +23,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
-from chacra.maps.printed_data import MapData, hectare_class
+from chacra.maps.index import hectare_class
+from chacra.maps.printed_data import MapData
 from chacra.maps.printed_furniture import (
     LabelPlacer,
     Projection,
