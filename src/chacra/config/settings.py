@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chacra.registry",
     "chacra.intake",
     "chacra.layers",
+    "chacra.compliance",
     "chacra.maps",
     "chacra.web",
 ]
