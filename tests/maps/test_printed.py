@@ -15,8 +15,8 @@ from matplotlib import image as mpimg
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
-from chacra.maps.printed import printed_map_save
 from chacra.maps.index import hectare_class
+from chacra.maps.printed import printed_map_save
 from chacra.maps.printed_furniture import nice_length_km
 from chacra.maps.printed_legend import CLASS_COLOURS
 from chacra.registry.models import Plot

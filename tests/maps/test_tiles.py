@@ -70,7 +70,17 @@ def test_a_plot_tile_holds_the_plot_with_its_properties(login: Any, mapped_plot:
     first = mapped_plot.plantings.order_by("installed_on").first()
     assert props["year"] == (first.installed_on.year if first else 0)
     # A feature carries no name, code or DNI of anyone.
-    assert set(props) == {"group", "agroforestry", "mapped", "flags", "year", "ha", "ha_class"}
+    assert props["risk"] == "unchecked"
+    assert set(props) == {
+        "group",
+        "agroforestry",
+        "mapped",
+        "flags",
+        "risk",
+        "year",
+        "ha",
+        "ha_class",
+    }
 
 
 def test_every_plot_in_the_tiles_area_is_there_once(login: Any, mapped_plot: Plot) -> None:

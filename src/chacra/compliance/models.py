@@ -43,6 +43,7 @@ class CheckRun(models.Model):
         _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     backend = models.CharField(_("run by"), max_length=12, default="thread")
+    plot_ids = models.JSONField(_("plots to check"), default=list, blank=True)
     total = models.PositiveIntegerField(_("plots"), default=0)
     done = models.PositiveIntegerField(_("plots checked"), default=0)
     counts = models.JSONField(_("results"), default=dict, blank=True)

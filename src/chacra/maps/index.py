@@ -22,6 +22,7 @@ from django.db.models import Count, Max
 
 from chacra.accounts.models import AuditEntry
 from chacra.accounts.scope import Scope
+from chacra.compliance.models import PlotCheck
 from chacra.geo.webmercator import to_mercator
 from chacra.registry import selectors
 from chacra.registry.models import CloneGroup, Graft, Planting, Plot, PlotFlag
@@ -51,6 +52,7 @@ class PlotIndex:
     agroforestry: npt.NDArray[np.int8]
     year: npt.NDArray[np.int64]  # first planting year, 0 when none is recorded
     flags: npt.NDArray[np.str_]  # flag codes joined by spaces, "" when none
+    risk: npt.NDArray[np.str_]  # current EUDR check status, or "unchecked"
     hectares: npt.NDArray[np.float64]  # GPS area when mapped, else the declared area
     hectare_class: npt.NDArray[np.int8]
     polygon_tree: shapely.STRtree
@@ -130,6 +132,11 @@ def _flags(plot_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
     )
 
 
+def _risk(plot_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
+    current = dict(PlotCheck.objects.filter(is_current=True).values_list("plot_id", "status"))
+    return np.array([current.get(i, "unchecked") for i in plot_ids.tolist()], dtype="<U16")
+
+
 def build_index(version: tuple[Any, ...] | None = None) -> PlotIndex:
     """Read every plot once and index it (about a second for 30,000 plots)."""
     version = version if version is not None else data_version()
@@ -169,6 +176,7 @@ def build_index(version: tuple[Any, ...] | None = None) -> PlotIndex:
         agroforestry=agroforestry,
         year=years,
         flags=_flags(ids),
+        risk=_risk(ids),
         hectares=hectares,
         hectare_class=hectare_class(hectares),
         polygon_tree=shapely.STRtree(polygons),

@@ -9,8 +9,9 @@ Two layers per tile:
 
 Both carry the properties the map styles and filters on: ``group`` (fine_flavour, ccn51, mixed,
 native, none), ``agroforestry`` and ``mapped`` (0/1), ``flags`` (quality flag codes joined by
-spaces), ``year`` (first planting year, 0 if none), ``ha`` and ``ha_class`` (1: 0.1-5.0,
-2: 5.1-10.0, 3: more than 10.1 ha). The feature id is the plot's id; no names, no DNI.
+spaces), ``risk`` (the current EUDR check: compliant, needs_review, non_compliant, unchecked),
+``year`` (first planting year, 0 if none), ``ha`` and ``ha_class`` (1: 0.1-5.0, 2: 5.1-10.0,
+3: more than 10.1 ha). The feature id is the plot's id; no names, no DNI.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _properties(index: PlotIndex, rows: npt.NDArray[np.intp]) -> dict[str, npt.N
         "agroforestry": index.agroforestry[rows],
         "mapped": index.mapped[rows],
         "flags": index.flags[rows],
+        "risk": index.risk[rows],
         "year": index.year[rows],
         "ha": np.round(np.nan_to_num(index.hectares[rows]), 1),
         "ha_class": index.hectare_class[rows],

@@ -17,12 +17,17 @@
     agroforestry: { property: "agroforestry", values: { 1: "#117a65", 0: "#e67e22" } },
     mapped: { property: "mapped", values: { 1: "#1f5fa8", 0: "#9a9a9a" } },
     flags: { property: "flags", values: { "": "#27ae60" }, fallback: "#e0301e" },
+    risk: {
+      property: "risk",
+      values: { compliant: "#1e8449", needs_review: "#f39c12", non_compliant: "#c0392b", unchecked: "#9a9a9a" },
+    },
   };
   const LEGEND = {
     group: ["fine_flavour", "ccn51", "mixed", "native", "none"],
     agroforestry: [[1, "agroforestry"], [0, "no_agroforestry"]],
     mapped: [[1, "mapped"], [0, "unmapped"]],
     flags: [["", "clean"], ["x", "flagged"]],
+    risk: [["compliant", "compliant"], ["needs_review", "needs_review"], ["non_compliant", "non_compliant"], ["unchecked", "unchecked"]],
   };
 
   function colourExpression(mode) {
