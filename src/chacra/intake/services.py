@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,22 @@ class _Rollback(Exception):
     """Raised inside the transaction of a dry run or a rejected file, so nothing stays written."""
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector walks every live object at each full collection; an import of
+    30,000 rows keeps a few million alive (rows, records, shapes) and made it walk them again
+    and again: a quarter of a large import's time. An import makes no cycles worth collecting
+    meanwhile; reference counting still frees what it drops."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_without_cycle_collection()
 def import_file(
     *,
     actor: Any,
