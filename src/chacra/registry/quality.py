@@ -17,6 +17,7 @@ from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q, QuerySet
 
+from chacra.accounts.services import record_defaults, records_insert
 from chacra.geo.area import M2_PER_HA
 from chacra.geo.quality import plot_flags
 from chacra.registry.models import Distrito, FlagCode, Plot, PlotFlag
@@ -61,20 +62,20 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
     ids = set(plot_ids)
     if not ids:
         return 0
-    # plots_around(ids), and plots_around of those, with no list of ids but the first: every
-    # plot of ``ids`` that has a geometry is among those near the box of their geometries
+    # plots_around(ids), and plots_around of those, passing the ids to the database once: every
+    # plot of ``ids`` with a geometry is near the box of their geometries, and those without
+    # one have no flag to compute (only old ones to delete)
     near = _box(Plot.objects.filter(pk__in=ids))
     concerned = set(ids)  # their flags may change
-    seen = Q(pk__in=ids)  # every plot that can overlap or duplicate a concerned one
+    rows: list[Any] = []  # every plot that can overlap or duplicate a concerned one
     if near is not None:
         concerned |= set(Plot.objects.filter(near).values_list("pk", flat=True))
-        seen |= _box(Plot.objects.filter(near)) or Q()
-    rows = list(
-        Plot.objects.filter(seen)
-        .order_by()
-        .annotate(boundary_wkb=AsWKB("boundary"), location_wkb=AsWKB("location"))
-        .values_list(*FIELDS, "boundary_wkb", "location_wkb", named=True)
-    )
+        rows = list(
+            Plot.objects.filter(_box(Plot.objects.filter(near)) or near)
+            .order_by()
+            .annotate(boundary_wkb=AsWKB("boundary"), location_wkb=AsWKB("location"))
+            .values_list(*FIELDS, "boundary_wkb", "location_wkb", named=True)
+        )
     codes = [r.code for r in rows]
     boundaries = _shapes(r.boundary_wkb for r in rows)
     located = _shapes(r.location_wkb for r in rows)
@@ -87,35 +88,47 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
     shapes = dict(Distrito.objects.filter(pk__in=distrito_ids).values_list("pk", AsWKB("boundary")))
     by_id = dict(zip(shapes, _shapes(shapes.values()), strict=True))
     distritos = np.array([by_id.get(r.comunidad__distrito_id) for r in rows], dtype=object)
-    found = plot_flags(
-        geoms,
-        declared_ha=declared,
-        owners=owners,
-        distrito_shapes=distritos,
-        area_m2=np.where(shapely.is_missing(boundaries), np.nan, measured),
+    found = (
+        plot_flags(
+            geoms,
+            declared_ha=declared,
+            owners=owners,
+            distrito_shapes=distritos,
+            area_m2=np.where(shapely.is_missing(boundaries), np.nan, measured),
+        )
+        if rows
+        else []
     )
-    flags = []
+    flags: list[tuple[int, str, str]] = []
     for i, row in enumerate(rows):
         if row.pk not in concerned:
             continue
         if row.geometry_repaired:
             flags.append(
-                PlotFlag(
-                    plot_id=row.pk,
-                    code=FlagCode.INVALID_GEOMETRY,
-                    detail="repaired at intake; the original is kept in its history",
+                (
+                    row.pk,
+                    FlagCode.INVALID_GEOMETRY,
+                    "repaired at intake; the original is kept in its history",
                 )
             )
         for flag in found[i]:
             if flag.code == FlagCode.INVALID_GEOMETRY:
                 continue  # stored geometries are valid; the original's fault is recorded above
-            detail = _name_plots(flag.detail, codes)
-            flags.append(PlotFlag(plot_id=row.pk, code=flag.code, detail=detail[:200]))
-    stale = Q(plot_id__in=ids)
-    if near is not None:
-        stale |= Q(plot__in=Plot.objects.filter(near))
-    PlotFlag.objects.filter(stale).delete()
-    PlotFlag.objects.bulk_create(flags, batch_size=1000)
+            flags.append((row.pk, flag.code, _name_plots(flag.detail, codes)[:200]))
+    stale = (
+        Plot.objects.filter(Q(pk__in=ids) | near)
+        if near is not None
+        else Plot.objects.filter(pk__in=ids)
+    )
+    PlotFlag.objects.filter(plot__in=stale).delete()
+    found_at = record_defaults(PlotFlag)["found_at"]
+    records_insert(
+        PlotFlag,
+        [
+            {"plot_id": pk, "code": code, "detail": detail, "found_at": found_at}
+            for pk, code, detail in flags
+        ],
+    )
     return len(flags)
 
 
