@@ -193,8 +193,12 @@ def _json_column(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
         ]  # fmt: skip
     if field.attname in SECRET_FIELDS:
         return ["***"] * len(values)
-    if isinstance(field, models.DecimalField | models.DateField):
-        return [None if v is None else str(v) for v in values]
+    if isinstance(field, models.DecimalField | models.DateField):  # DateTimeField too
+        # the same day or moment object stands in every record (defaults): write it once
+        text: dict[int, str] = {}
+        return [
+            None if v is None else text.get(id(v)) or text.setdefault(id(v), str(v)) for v in values
+        ]
     return values
 
 

@@ -7,6 +7,7 @@ Each returns the typed value or raises ``ValueError`` with the text of what woul
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -27,9 +28,13 @@ MAX_HA = Decimal(10_000)
 
 def fold(text: Any) -> str:
     """Lower case without accents or surrounding spaces: 'Sí ' -> 'si'."""
-    return (
-        unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().strip().lower()
-    )
+    return _fold(text if type(text) is str else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # a file repeats its comunidades, sexes and distritos thousands of times
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip().lower()
 
 
 def hectares(value: Any) -> Decimal:
