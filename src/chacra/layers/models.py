@@ -1,9 +1,11 @@
-"""Reference layers: roads, rivers and other vector data that maps draw and checks use.
+"""Reference layers: roads, rivers, protected areas and rasters that maps draw and checks use.
 
 A layer is identified by its kind and name; loading it again replaces its features (and records
 the new version and file), so a layer never holds two copies of the same data. Boundaries are
 loaded onto the places themselves (``Departamento.boundary``, ...); their layer row (one per level)
-records where they came from and holds no features.
+records where they came from and holds no features. Rasters (forest cover, forest loss) are
+registered by ``path`` and read where they lie: their row holds no features either, and
+``details`` records the grid and the file's SHA-256 when it was registered.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LayerKind(models.TextChoices):
-    """What a layer is. Later kinds (protected areas, forest loss) are added here."""
+    """What a layer is."""
 
     ROAD = "road", _("Roads")
     RIVER = "river", _("Rivers")
+    PROTECTED_AREA = "protected_area", _("Protected areas")
+    FOREST_2020 = "forest_2020", _("Forest cover 2020 (raster)")
+    LOSS_YEAR = "loss_year", _("Tree-cover loss year (raster)")
+    TMF = "tmf", _("Tropical moist forest (raster)")
     DEPARTAMENTO_BOUNDARIES = "departamento_boundaries", _("Departamento boundaries")
     PROVINCIA_BOUNDARIES = "provincia_boundaries", _("Provincia boundaries")
     DISTRITO_BOUNDARIES = "distrito_boundaries", _("Distrito boundaries")
@@ -34,6 +40,12 @@ class Layer(models.Model):
         help_text=_("Who made the data and under which licence, as printed under a map"),
     )
     file_name = models.CharField(_("file"), max_length=255, blank=True)
+    path = models.CharField(
+        _("path"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where a raster layer is read from on the server; it is never copied"),
+    )
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     feature_count = models.PositiveIntegerField(_("features"), default=0)
     details = models.JSONField(_("details"), default=dict, blank=True)

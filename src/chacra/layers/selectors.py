@@ -11,7 +11,7 @@ import shapely
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
 
-from chacra.layers.models import Layer, LayerFeature
+from chacra.layers.models import Layer, LayerFeature, LayerKind
 
 
 def layer_list(*, kinds: Iterable[str] | None = None) -> QuerySet[Layer]:
@@ -19,6 +19,33 @@ def layer_list(*, kinds: Iterable[str] | None = None) -> QuerySet[Layer]:
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
     return qs.order_by("kind", "name")
+
+
+def latest_layers(*, kinds: Iterable[str]) -> dict[str, Layer]:
+    """The most recently loaded layer of each of these kinds (rasters: one is used per kind)."""
+    latest: dict[str, Layer] = {}
+    for layer in Layer.objects.filter(kind__in=list(kinds)).order_by("kind", "-loaded_at", "-id"):
+        latest.setdefault(layer.kind, layer)
+    return latest
+
+
+def protected_area_features() -> list[
+    tuple[dict[str, str], npt.NDArray[np.object_], list[str], list[dict[str, Any]]]
+]:
+    """Every protected-area layer: its citation, and its features' geometries, names and
+    properties (each holding the ``category`` given when it was loaded)."""
+    out = []
+    for layer in Layer.objects.filter(kind=LayerKind.PROTECTED_AREA).order_by("name"):
+        rows: list[tuple[Any, str, dict[str, Any]]] = list(
+            layer.features.order_by("id").values_list("geom", "name", "properties")
+        )
+        geoms = shapely.from_wkb([bytes(g.wkb) for g, _, _ in rows]) if rows else []
+        cite = {"kind": layer.kind, "name": layer.name, "version": layer.version,
+                "source": layer.source, "sha256": layer.sha256}  # fmt: skip
+        out.append(
+            (cite, np.asarray(geoms, dtype=object), [n for _, n, _ in rows], [p for *_, p in rows])
+        )
+    return out
 
 
 def layer_shapes(

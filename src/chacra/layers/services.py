@@ -1,7 +1,8 @@
-"""Loading reference layers: roads and rivers as features, boundaries onto the places.
+"""Loading reference layers: roads, rivers and protected areas as features, boundaries onto the
+places, rasters (forest 2020, loss year) registered by path.
 
 Every load is atomic (a bad file writes nothing), audited, and idempotent: a layer is its kind and
-name, and loading it again replaces its features instead of adding a second copy.
+name, and loading it again replaces its features (or its path) instead of adding a second copy.
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ from chacra.accounts.services import audit_record, bulk_audit, instance_save
 from chacra.errors import AccessDenied, InvalidInput
 from chacra.geo.shapes import repair_polygonal
 from chacra.layers.models import Layer, LayerFeature, LayerKind
+from chacra.layers.protected import CATEGORIES, Category, protected_area_properties
+from chacra.layers.rasters import RASTER_CONTENTS, raster_inspect
 from chacra.layers.vectors import LINES, POLYGONS, LayerFileError, VectorLayer, vector_read
 from chacra.registry.models import Departamento, Distrito, Provincia
 
-# Vector kinds and the geometries each takes; a later kind (protected areas) is one more entry.
+# Vector kinds and the geometries each takes.
 GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
     LayerKind.ROAD: LINES,
     LayerKind.RIVER: LINES + POLYGONS,  # wide rivers and lakes come as polygons
+    LayerKind.PROTECTED_AREA: POLYGONS,
 }
+# Raster kinds: registered by path, read where they lie (chacra.layers.rasters).
+RASTER_KINDS: tuple[str, ...] = (LayerKind.FOREST_2020, LayerKind.LOSS_YEAR, LayerKind.TMF)
 # Boundaries go onto the places of one level, matched by INEI ubigeo.
 LEVELS: dict[str, tuple[Any, int, LayerKind]] = {
     "departamento": (Departamento, 2, LayerKind.DEPARTAMENTO_BOUNDARIES),
@@ -52,6 +58,7 @@ class LayerLoaded:
     replaced: int = 0
     skipped: int = 0
     unmatched: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _require_layer_admin(actor: Any) -> None:
@@ -64,6 +71,14 @@ def _require_kind(kind: str) -> None:
     if kind not in GEOMETRY_TYPES:
         raise InvalidInput(
             f"kind: {kind!r} is not a vector layer kind; choose one of {', '.join(GEOMETRY_TYPES)}",
+            field="kind",
+        )
+
+
+def _require_raster_kind(kind: str) -> None:
+    if kind not in RASTER_KINDS:
+        raise InvalidInput(
+            f"kind: {kind!r} is not a raster layer kind; choose one of {', '.join(RASTER_KINDS)}",
             field="kind",
         )
 
@@ -104,6 +119,7 @@ def _layer_save(
     feature_count: int,
     details: dict[str, Any],
     through: str,
+    path: str = "",
 ) -> tuple[Layer, bool, int]:
     """Create or update the layer row; drop the features of its earlier version (audited)."""
     layer = Layer.objects.select_for_update().filter(kind=kind, name=name).first()
@@ -123,7 +139,7 @@ def _layer_save(
             )  # fmt: skip
             layer.features.all().delete()
     layer.version, layer.source = version, source
-    layer.file_name, layer.sha256 = file_name[:255], sha256
+    layer.file_name, layer.sha256, layer.path = file_name[:255], sha256, path
     layer.feature_count, layer.details = feature_count, details
     layer.loaded_at = timezone.now()
     layer.loaded_by = actor if getattr(actor, "pk", None) else None
@@ -163,6 +179,9 @@ def layer_features_replace(
             f"{file_name or name}: no feature has a geometry; a {kind} layer takes "
             f"{' or '.join(GEOMETRY_TYPES[kind])}"
         )
+    notes: list[str] = []
+    if kind == LayerKind.PROTECTED_AREA:
+        names, properties, notes = _categorised(names, properties, len(geoms))
     layer, created, replaced = _layer_save(
         actor=actor, kind=kind, name=name, version=version, source=source, file_name=file_name,
         sha256=sha256, feature_count=len(keep), details=details or {}, through=through,
@@ -186,7 +205,21 @@ def layer_features_replace(
         features=len(made),
         replaced=replaced,
         skipped=len(geoms) - len(keep),
+        notes=notes,
     )
+
+
+def _categorised(
+    names: Sequence[str] | None, properties: Sequence[dict[str, Any]] | None, n: int
+) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """Protected areas always carry a category: derived here where the caller gave none."""
+    props = [dict(p) for p in properties] if properties is not None else [{} for _ in range(n)]
+    if all(p.get("category") in CATEGORIES for p in props):
+        given = [str(p.get("name") or "") for p in props] if names is None else list(names)
+        return given, props, []
+    fields = sorted({key for p in props for key in p})
+    derived, props, notes = protected_area_properties(fields, props)
+    return list(names) if names is not None else derived, props, notes
 
 
 def _field_named(read: VectorLayer, wanted: str, what: str) -> str:
@@ -226,6 +259,11 @@ def layer_load(
     """
     _require_layer_admin(actor)
     _require_kind(kind)
+    if kind == LayerKind.PROTECTED_AREA:
+        return protected_areas_load(
+            actor=actor, path=path, name=name, version=version, source=source, layer=layer,
+            name_field=name_field, through=through,
+        )  # fmt: skip
     read = vector_read(path, geometry_types=GEOMETRY_TYPES[kind], layer=layer)
     label = _name_field(read, name_field)
     return layer_features_replace(
@@ -346,3 +384,82 @@ def boundaries_load(
         file_name=read.file_name, sha256=read.sha256, through=through,
         details={"layer": read.layer, "crs": read.crs[:200], "code_field": column},
     )  # fmt: skip
+
+
+def protected_areas_load(
+    *,
+    actor: Any,
+    path: Path,
+    name: str,
+    version: str,
+    source: str = "",
+    layer: str | None = None,
+    name_field: str | None = None,
+    category_field: str | None = None,
+    category: Category | None = None,
+    through: str = "code",
+) -> LayerLoaded:
+    """Load (or reload, replacing) protected areas from a WDPA or SERNANP file.
+
+    Each feature keeps its attributes and gains ``name``, ``category`` (strict, direct_use or
+    buffer; see :mod:`chacra.layers.protected`) and ``designation``. ``category`` sets one
+    category for the whole file (a SERNANP file of buffer zones); ``category_field`` names the
+    field holding each area's designation when it is not WDPA's DESIG or a usual SERNANP field.
+    """
+    _require_layer_admin(actor)
+    if category is not None and category not in CATEGORIES:
+        raise InvalidInput(
+            f"category: {category!r} is not a protected-area category; choose one of "
+            f"{', '.join(CATEGORIES)}",
+            field="category",
+        )
+    read = vector_read(path, geometry_types=POLYGONS, layer=layer)
+    wanted = _field_named(read, category_field, "designations") if category_field else None
+    names, properties, notes = protected_area_properties(
+        read.fields, read.properties, category_field=wanted, category=category
+    )
+    label = _name_field(read, name_field) if name_field else None
+    if label is not None:
+        names = [str(p[label] or "") for p in read.properties]
+        for props, area_name in zip(properties, names, strict=True):
+            props["name"] = area_name
+    loaded = layer_features_replace(
+        actor=actor, kind=LayerKind.PROTECTED_AREA, name=name, version=version, source=source,
+        geometries=read.geometries, names=names, properties=properties,
+        file_name=read.file_name, sha256=read.sha256,
+        details={"layer": read.layer, "crs": read.crs[:200], "unknown_designations": notes},
+        through=through,
+    )  # fmt: skip
+    return LayerLoaded(
+        layer=loaded.layer, created=loaded.created, features=loaded.features,
+        replaced=loaded.replaced, skipped=loaded.skipped, notes=notes,
+    )  # fmt: skip
+
+
+def raster_register(
+    *,
+    actor: Any,
+    kind: str,
+    path: Path,
+    name: str,
+    version: str,
+    source: str = "",
+    through: str = "code",
+) -> LayerLoaded:
+    """Register (or re-register, replacing) a raster of ``kind`` read from ``path`` where it lies.
+
+    The file must open with GDAL and be a single-band lon/lat grid of integers
+    (:func:`chacra.layers.rasters.raster_inspect`); its grid, nodata and SHA-256 are recorded in
+    ``details`` so that every result can cite it and a changed file can be noticed.
+    """
+    _require_layer_admin(actor)
+    _require_raster_kind(kind)
+    name, version, source = _label(name=name, version=version, source=source)
+    info = raster_inspect(Path(path), kind=kind)
+    layer, created, _replaced = _layer_save(
+        actor=actor, kind=kind, name=name, version=version, source=source,
+        file_name=info.file_name, sha256=info.sha256, feature_count=0,
+        details={**info.details(), "contents": RASTER_CONTENTS[kind]}, through=through,
+        path=info.path,
+    )  # fmt: skip
+    return LayerLoaded(layer=layer, created=created, features=0)
