@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -148,7 +149,7 @@ def records_insert(model: type[models.Model], records: Sequence[dict[str, Any]])
         return
     connection: Any = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [_db_values(f, [r[f.attname] for r in records], connection) for f in fields]
+    columns = [_db_values(f, list(map(itemgetter(f.attname), records)), connection) for f in fields]
     from_wkb = connection.ops.spatial_function_name("FromWKB")
     quote = connection.ops.quote_name
     placeholders = [
@@ -166,8 +167,10 @@ def _db_values(field: models.Field[Any, Any], values: list[Any], connection: Any
     if isinstance(field, GeometryField):
         wkb = shapely.to_wkb(np.asarray(values, dtype=object), output_dimension=2)
         return list(wkb)
-    if isinstance(field, models.JSONField):
-        return [field.get_db_prep_save(v, connection) for v in values]
+    if isinstance(field, models.JSONField):  # as JSONField.get_db_prep_save, less the calls
+        return [
+            None if v is None else connection.ops.adapt_json_value(v, field.encoder) for v in values
+        ]
     if not isinstance(field, models.DecimalField | models.DateField):  # DateTimeField too
         return values  # text, numbers, booleans and ids go as they are
     adapted: dict[Any, Any] = {}
@@ -253,7 +256,7 @@ def audit_created(
     """One audit entry per created record, as :func:`instances_bulk_create` writes them."""
     fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
     names = [f.attname for f in fields]
-    columns = [_json_column(f, [r[f.attname] for r in records]) for f in fields]
+    columns = [_json_column(f, list(map(itemgetter(f.attname), records))) for f in fields]
     changes = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
     entry = record_defaults(AuditEntry)
     entry.update(

@@ -55,8 +55,7 @@ VERSIONED = ("boundary", "location", "area_ha", "mapping_method", "mapped_on", "
 
 def _keys(row: CleanRow) -> list[tuple[str, Any]]:
     p = row.producer
-    assert row.distrito is not None  # validated  # noqa: S101
-    place = (row.distrito.pk, fold(row.comunidad or ""))
+    place = RowApplier.comunidad_key(row)
     keys: list[tuple[str, Any]] = [("names", (*place, fold(p["surnames"]), fold(p["given_names"])))]
     if p.get("dni"):
         keys.append(("dni", p["dni"]))
@@ -277,10 +276,10 @@ class BulkCreator:
         be made become errors. Only rows known to be good get here: a comunidad is never made
         for a refused row."""
         applier = self.applier
-        known = applier.comunidades_read({applier.comunidad_key(p.row)[0] for p in prepared})
+        keys = [applier.comunidad_key(p.row) for p in prepared]
+        known = applier.comunidades_read({distrito for distrito, _ in keys})
         wanted: dict[tuple[int, str], _Prepared] = {}
-        for p in prepared:
-            key = applier.comunidad_key(p.row)
+        for p, key in zip(prepared, keys, strict=True):
             if key not in known:
                 wanted.setdefault(key, p)  # the first spelling in the file names it
         records = {
@@ -306,8 +305,7 @@ class BulkCreator:
             known[key] = Comunidad(pk=pk, distrito=distrito, name=record["name"])
         applier.counts["comunidades_created"] += len(ids)
         kept = []
-        for p in prepared:
-            key = applier.comunidad_key(p.row)
+        for p, key in zip(prepared, keys, strict=True):
             if key in refused:
                 errors.extend(
                     RowError(p.row.ref, "comunidad", p.row.comunidad, " ".join(messages))

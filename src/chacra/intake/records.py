@@ -2,19 +2,20 @@
 
 A file of 30,000 producers holds a few thousand distinct values per field at most (two sexes, a
 few dozen dates, one registration day): each field's ``clean`` runs once per distinct value, and
-the model's own ``clean`` once per record, on an instance that skips ``Model.__init__``.
+the model's own ``clean`` (if it has one) once per record, on an instance that skips
+``Model.__init__``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-
-from chacra.accounts.services import record_instance
+from django.db.models.base import ModelState
 
 
 class RecordCheck:
@@ -64,19 +65,25 @@ class RecordCheck:
         ``ValidationError`` of each record that fails, by index, as ``full_clean`` raises it."""
         errors: dict[int, dict[str, Any]] = {}
         for f in self.fields:
-            found = self._column(f, [r[f.attname] for r in records])
+            found = self._column(f, list(map(itemgetter(f.attname), records)))
             for i, (cleaned, problems) in found.items():
                 records[i][f.attname] = cleaned
                 if problems:
                     errors.setdefault(i, {})[f.name] = problems
-        if self.model_clean:
+        if self.model_clean and self.model.clean is not models.Model.clean:
+            pk = self.model._meta.pk.attname
             for i, record in enumerate(records):
-                instance = record_instance(self.model, record)
+                # the instance's attributes are the record itself: what clean() sets, it sets
+                # in the record (Model.__init__ and copying back cost more than clean() does)
+                instance = self.model.__new__(self.model)
+                record["_state"], record[pk] = ModelState(), None
+                instance.__dict__ = record
                 try:
                     instance.clean()
                 except ValidationError as exc:
                     errors[i] = exc.update_error_dict(errors.get(i, {}))
-                record.update((name, instance.__dict__[name]) for name in record)
+                finally:
+                    del record["_state"], record[pk]
         return {i: ValidationError(e) for i, e in errors.items()}
 
     def check(self, record: dict[str, Any]) -> None:
