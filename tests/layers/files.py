@@ -54,3 +54,26 @@ def to_utm18s(geometry: Any) -> Any:
     return shapely.transform(
         geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
     )
+
+
+def raster_write(
+    path: Path,
+    values: Any,
+    *,
+    west: float,
+    north: float,
+    res: float = 0.00025,
+    crs: str | None = "EPSG:4326",
+    nodata: float | None = None,
+) -> Path:
+    """Write a north-up single-band GeoTIFF of ``values`` whose cell (0, 0) has this corner."""
+    import rasterio
+    from affine import Affine
+
+    array = np.asarray(values)
+    with rasterio.open(
+        path, "w", driver="GTiff", width=array.shape[1], height=array.shape[0], count=1,
+        dtype=array.dtype, crs=crs, transform=Affine(res, 0.0, west, 0.0, -res, north), nodata=nodata,
+    ) as dataset:  # fmt: skip
+        dataset.write(array, 1)
+    return path

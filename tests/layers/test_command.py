@@ -57,7 +57,7 @@ def test_boundaries_through_the_command(db, tmp_path) -> None:
         (["add", "boundaries", "{path}", "--name", "x", "--version", "1"],
          "boundaries need --level"),
         (["add", "road", "{path}", "--name", "x", "--version", "1", "--level", "distrito"],
-         "--level and --code-field are for boundaries only"),
+         "--level is for boundaries only"),
         (["add", "road", "{path}", "--name", "x", "--version", "1", "--as", "nobody"],
          "--as: no user named 'nobody'"),
         (["add", "road", "{path}", "--name", "x", "--version", "1"],

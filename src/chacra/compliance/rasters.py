@@ -212,7 +212,8 @@ def _measure_on_grid(
     values_by_raster = _cell_values(cov, block_of[todo], blocks, len(rasters))
     n = len(todo)
     inside_m2 = cov.total_m2(n)
-    outside_m2 = np.maximum(area_m2[index[todo]] - inside_m2, 0.0)  # beyond the raster's edge
+    beyond = np.maximum(area_m2[index[todo]] - inside_m2, 0.0)  # beyond the raster's edge
+    outside_m2 = np.where(windows.inside[todo], 0.0, beyond)
     for k, raster in enumerate(rasters):
         cells = values_by_raster[k]
         if raster.kind == "loss_year":

@@ -3,10 +3,14 @@
     chacra layers add road PATH --name "Red vial nacional" --version 2023 --source "MTC"
     chacra layers add river PATH --name "Ríos" --version 2020 --source "ANA" [--layer NAME]
     chacra layers add boundaries PATH --level provincia --code-field UBIGEO --name ... --version ...
+    chacra layers add protected_area WDPA_PE.gpkg --name WDPA --version 2025-11 [--source ...]
+    chacra layers add protected_area za.shp --name "SERNANP ZA" --version 2024 --category buffer
+    chacra layers add loss_year lossyear.tif --name "Hansen GFC" --version v1.12
+    chacra layers add forest_2020 gfc2020.tif --name "JRC GFC2020" --version V2
     chacra layers list
 
-Each kind is one entry in ``KINDS``: a function that loads it from the parsed options. A new kind
-(protected areas, forest-loss rasters) adds its entry and, if it needs them, its options.
+Each kind is one entry in ``KINDS``: a function that loads it from the parsed options. Rasters
+(forest_2020, loss_year, tmf) are registered by path and read where they lie, never copied.
 """
 
 from __future__ import annotations
@@ -21,8 +25,17 @@ from django.utils import timezone
 
 from chacra.errors import ChacraError
 from chacra.layers.models import LayerKind
+from chacra.layers.protected import CATEGORIES
 from chacra.layers.selectors import layer_list
-from chacra.layers.services import LEVELS, LayerLoaded, boundaries_load, layer_load
+from chacra.layers.services import (
+    LEVELS,
+    RASTER_KINDS,
+    LayerLoaded,
+    boundaries_load,
+    layer_load,
+    protected_areas_load,
+    raster_register,
+)
 
 
 def _vector(kind: str) -> Callable[[Any, dict[str, Any]], LayerLoaded]:
@@ -49,21 +62,53 @@ def _boundaries(actor: Any, opts: dict[str, Any]) -> LayerLoaded:
     )  # fmt: skip
 
 
+def _protected_areas(actor: Any, opts: dict[str, Any]) -> LayerLoaded:
+    return protected_areas_load(
+        actor=actor, path=opts["path"], name=opts["name"], version=opts["version"],
+        source=opts["source"], layer=opts["layer"], name_field=opts["name_field"],
+        category_field=opts["category_field"], category=opts["category"], through="cli",
+    )  # fmt: skip
+
+
+def _raster(kind: str) -> Callable[[Any, dict[str, Any]], LayerLoaded]:
+    def register(actor: Any, opts: dict[str, Any]) -> LayerLoaded:
+        return raster_register(
+            actor=actor, kind=kind, path=opts["path"], name=opts["name"],
+            version=opts["version"], source=opts["source"], through="cli",
+        )  # fmt: skip
+
+    return register
+
+
 KINDS: dict[str, Callable[[Any, dict[str, Any]], LayerLoaded]] = {
     LayerKind.ROAD.value: _vector(LayerKind.ROAD),
     LayerKind.RIVER.value: _vector(LayerKind.RIVER),
+    LayerKind.PROTECTED_AREA.value: _protected_areas,
+    **{str(kind): _raster(kind) for kind in RASTER_KINDS},
     "boundaries": _boundaries,
+}
+# Options that only some kinds take: refused elsewhere rather than silently ignored.
+ONLY_FOR = {
+    "level": ("boundaries",),
+    "code_field": ("boundaries",),
+    "category": (LayerKind.PROTECTED_AREA.value,),
+    "category_field": (LayerKind.PROTECTED_AREA.value,),
 }
 
 
 class Command(BaseCommand):
-    help = "Load reference layers (roads, rivers, boundaries) from GIS files, or list them."
+    help = (
+        "Load reference layers (roads, rivers, boundaries, protected areas) from GIS files, "
+        "register rasters (forest 2020, loss year) by path, or list them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="load a layer; loading the same name again replaces it")
         add.add_argument("kind", choices=sorted(KINDS))
-        add.add_argument("path", type=Path, help="a GeoPackage, GeoJSON, Shapefile, ... file")
+        add.add_argument(
+            "path", type=Path, help="a GeoPackage, GeoJSON, Shapefile, ... file; a GeoTIFF or VRT"
+        )
         add.add_argument("--name", required=True, help="the layer's name, e.g. 'Red vial 2023'")
         add.add_argument("--version", required=True, help="the data's version or date")
         add.add_argument("--source", default="", help="publisher and licence, printed on maps")
@@ -71,6 +116,15 @@ class Command(BaseCommand):
         add.add_argument("--name-field", help="the field that names features (default: name)")
         add.add_argument("--level", choices=list(LEVELS), help="boundaries: the place level")
         add.add_argument("--code-field", help="boundaries: the field holding the ubigeo")
+        add.add_argument(
+            "--category",
+            choices=CATEGORIES,
+            help="protected_area: one category for every area of the file (e.g. buffer)",
+        )
+        add.add_argument(
+            "--category-field",
+            help="protected_area: the field holding each area's designation (default: DESIG)",
+        )
         add.add_argument(
             "--as",
             dest="username",
@@ -87,18 +141,25 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=opts["username"]).first()
             if actor is None:
                 raise CommandError(f"--as: no user named {opts['username']!r}")
-        if opts["kind"] != "boundaries" and (opts["level"] or opts["code_field"]):
-            raise CommandError("--level and --code-field are for boundaries only")
+        for option, kinds in ONLY_FOR.items():
+            if opts[option] and opts["kind"] not in kinds:
+                flag = "--" + option.replace("_", "-")
+                raise CommandError(f"{flag} is for {' and '.join(kinds)} only")
         try:
             loaded = KINDS[opts["kind"]](actor, opts)
         except ChacraError as exc:
             raise CommandError(exc.message) from exc
         layer = loaded.layer
+        if opts["kind"] in RASTER_KINDS:
+            self._raster_said(layer, loaded.created)
+            return
         verb = "loaded" if loaded.created else f"replaced ({loaded.replaced} earlier features)"
         self.stdout.write(
             f"{layer.kind} {layer.name!r} {layer.version}: {loaded.features} "
             f"{'places' if opts['kind'] == 'boundaries' else 'features'} {verb}"
         )
+        for note in loaded.notes:
+            self.stdout.write(f"  {note}")
         if loaded.skipped:
             self.stdout.write(f"  {loaded.skipped} features without a geometry were skipped")
         if loaded.unmatched:
@@ -108,6 +169,14 @@ class Command(BaseCommand):
                 f"  {len(loaded.unmatched)} codes match no place in the registry: {shown}{more}"
             )
 
+    def _raster_said(self, layer: Any, created: bool) -> None:
+        d = layer.details
+        self.stdout.write(
+            f"{layer.kind} {layer.name!r} {layer.version}: raster "
+            f"{'registered' if created else 're-registered'}, {d['width']} x {d['height']} cells "
+            f"of {d['resolution'][0]:.6g} degrees, read from {layer.path}"
+        )
+
     def _list(self) -> None:
         rows = [("kind", "name", "version", "features", "source", "loaded", "file")]
         for layer in layer_list():
@@ -116,10 +185,10 @@ class Command(BaseCommand):
                     layer.kind,
                     layer.name,
                     layer.version,
-                    str(layer.feature_count),
+                    "raster" if layer.path else str(layer.feature_count),
                     layer.source,
                     f"{timezone.localtime(layer.loaded_at):%Y-%m-%d %H:%M}",
-                    layer.file_name,
+                    layer.path or layer.file_name,
                 )
             )
         if len(rows) == 1:
