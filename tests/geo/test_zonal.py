@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 import chacra.geo.circles
-import chacra.geo.shapes
 import chacra.geo.overlay
+import chacra.geo.shapes
 import chacra.geo.zonal
 from chacra.compliance.rasters import RasterFile, zonal_figures
 from chacra.geo.area import geodesic_area_m2
@@ -151,7 +151,7 @@ HANSEN_GRID = Grid(west=-80.0, north=0.0, dx=RES, dy=RES, width=40_000, height=4
 def test_the_guard_restores_the_cell_exactextract_drops() -> None:
     area = geodesic_area_m2([EDGE_CASE])[0]
     # exactextract alone loses one whole cell (~764 m^2) of this valid plot ...
-    owner, rows, _cols, fraction = _exactextract(np.array([EDGE_CASE]), HANSEN_GRID)
+    _owner, rows, _cols, fraction = _exactextract(np.array([EDGE_CASE]), HANSEN_GRID)
     raw = float(np.sum(fraction * HANSEN_GRID.row_areas_m2(rows)))
     one_cell = float(HANSEN_GRID.row_areas_m2([28_224])[0])
     assert area - raw == pytest.approx(one_cell, rel=1e-3)

@@ -71,9 +71,10 @@ def raster_write(
     from affine import Affine
 
     array = np.asarray(values)
+    transform = Affine(res, 0.0, west, 0.0, -res, north)
     with rasterio.open(
         path, "w", driver="GTiff", width=array.shape[1], height=array.shape[0], count=1,
-        dtype=array.dtype, crs=crs, transform=Affine(res, 0.0, west, 0.0, -res, north), nodata=nodata,
+        dtype=array.dtype, crs=crs, transform=transform, nodata=nodata,
     ) as dataset:  # fmt: skip
         dataset.write(array, 1)
     return path
