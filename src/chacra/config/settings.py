@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chacra.intake",
     "chacra.layers",
     "chacra.compliance",
+    "chacra.supply",
     "chacra.maps",
     "chacra.web",
 ]
@@ -168,3 +169,12 @@ LOGGING = {
     # A refused or missing page is expected traffic, not a fault: log server errors only.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Background work: threads in this process (embedded mode), or Celery tasks when a broker is set
+# (e.g. redis://127.0.0.1:6379/0 on PostGIS deployments; see chacra/config/celery.py).
+CELERY_BROKER_URL = os.environ.get("CHACRA_CELERY_BROKER_URL", "")
+CHACRA_TASKS = os.environ.get("CHACRA_TASKS", "celery" if CELERY_BROKER_URL else "thread")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
