@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from chacra.compliance.models import CheckRun
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.registry.models import ExtensionVisit, Plot, Producer
 
@@ -76,6 +77,17 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "map-plots-geojson": (None, API_PERSONAL),
     "map-plot-at": (None, _by_role(403, 400, 403)),  # 400: no lon/lat given
     "map-overlay": ("overlay", _by_role(403, 200, 200)),
+    "compliance": (None, PAGE_PERSONAL),
+    "compliance-run-start": (None, _by_role(302, 405, 405)),  # a POST only
+    # Staff's run: the programme sees every run, others only their own.
+    "compliance-run": (
+        "check_run",
+        _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
+    ),
+    "compliance-run-progress": (
+        "check_run",
+        _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
+    ),
 }
 
 # Records outside San Martín: the SM regional office and SM agent must not reach them.
@@ -122,6 +134,9 @@ def objects(demo_db: Any) -> dict[str, Any]:
         "far_visit": ExtensionVisit.objects.filter(producer=far).first().pk,
         "comunidad": place.pk,
         "tile": {"z": 0, "x": 0, "y": 0},
+        "check_run": CheckRun.objects.create(
+            started_by=get_user_model().objects.get(username="staff")
+        ).pk,
         "overlay": {"name": "capitals"},
         "distrito": place.distrito.pk,
         "provincia": place.distrito.provincia.pk,

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", include("chacra.registry.api_urls")),
     path("intake/", include("chacra.intake.urls")),
     path("map/", include("chacra.maps.urls")),
+    path("compliance/", include("chacra.compliance.urls")),
     path("", include("chacra.web.urls")),
 ]
