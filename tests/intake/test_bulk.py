@@ -3,6 +3,7 @@ checks, same audit entries."""
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import chacra.intake.shapes
 from chacra.accounts.models import AuditEntry
 from chacra.accounts.services import record_defaults, snapshot
 from chacra.errors import InvalidInput
@@ -52,6 +54,12 @@ def _check_like_plot_shapes(boundaries: list[Any], points: list[Any]) -> None:
             assert np.isnan(fast.area_ha[i])
         else:
             assert fast.area_ha[i] == pytest.approx(one.area_ha, rel=1e-12)
+
+
+def test_shapes_doctests_pass() -> None:
+    outcome = doctest.testmod(chacra.intake.shapes)
+    assert outcome.attempted > 0
+    assert outcome.failed == 0
 
 
 def test_shapes_at_once_accepts_repairs_and_refuses_as_plot_shapes() -> None:
@@ -140,3 +148,17 @@ def test_bulk_created_records_have_the_audit_entries_of_the_services(
     assert version.version == 1
     assert shapely.from_wkb(bytes(version.original.wkb)).equals(BOWTIE)
     assert PlotGeometryVersion.objects.filter(plot__in=plots).count() == 5
+
+
+def test_a_record_refused_by_its_model_names_its_row_and_field_and_writes_nothing(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    path = _geojson(tmp_path, 4)
+    data = json.loads(path.read_text())
+    data["features"][3]["properties"]["Fecha de consentimiento"] = "2024-05-02"  # but not how
+    path.write_text(json.dumps(data))
+    before = (Producer.objects.count(), Plot.objects.count(), AuditEntry.objects.count())
+    report = import_file(actor=None, path=path)
+    assert report.status == ImportStatus.REJECTED
+    assert [(e.ref.feature, e.field) for e in report.errors] == [(4, "consent_method")]
+    assert (Producer.objects.count(), Plot.objects.count(), AuditEntry.objects.count()) == before
