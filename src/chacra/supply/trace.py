@@ -1,0 +1,294 @@
+"""Trace back (a lot or shipment to every purchase, producer and plot, with kg) and forward
+(plots to every lot and shipment holding their beans).
+
+One recursive query (``WITH RECURSIVE``, the same text on SQLite and PostgreSQL) fetches the
+edges of the part of the graph that matters, as a set of steps (not of paths, which multiply
+where a lot is split and merged again); then one pass in Python, in step order, carries the
+kilos along in exact ``Decimal`` arithmetic. Every output of a step is a homogeneous mix of its
+inputs, so each input's share of an output is proportional to the kilos it gave (whatever the
+chain-of-custody model: for mass balance this is the administrative attribution).
+
+Two figures per origin: ``kg``, the kilos of the traced lot or shipment that come from it
+(these add up to the lot's kilos), and ``purchased_kg``, the kilos of the purchase, as bought
+(wet or dry), that went into it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from chacra.errors import InvalidInput
+from chacra.supply.models import Lot, Shipment
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+# The steps upstream of a set of steps: each step's input lots were made by earlier steps.
+UP = """
+WITH RECURSIVE up(step_id) AS (
+    {seed}
+  UNION
+    SELECT l.step_id FROM up
+    JOIN supply_allocation a ON a.step_id = up.step_id
+    JOIN supply_lot l ON l.id = a.lot_id
+)
+"""
+SEED_LOT = "SELECT step_id FROM supply_lot WHERE id = %s"
+SEED_SHIPMENT = (
+    "SELECT l.step_id FROM supply_allocation a JOIN supply_lot l ON l.id = a.lot_id "
+    "WHERE a.shipment_id = %s"
+)
+# Kind 0: an allocation into an upstream step (its source lot's step and kg, the step's totals).
+# Kind 1: a plot of origin of a purchase taken by an upstream step.
+BACK = """
+, edge AS (
+    SELECT a.step_id, a.kg, a.purchase_id, a.lot_id, l.step_id AS lot_step, l.kg AS lot_kg,
+           s.input_kg, s.output_kg
+    FROM supply_allocation a
+    JOIN supply_processingstep s ON s.id = a.step_id
+    LEFT JOIN supply_lot l ON l.id = a.lot_id
+    WHERE a.step_id IN (SELECT step_id FROM up)
+)
+SELECT 0, step_id, kg, purchase_id, lot_id, lot_step, lot_kg, input_kg, output_kg FROM edge
+UNION ALL
+SELECT 1, p.producer_id, pp.kg, pp.purchase_id, pp.plot_id, p.date, p.kg, NULL, NULL
+FROM supply_purchaseplot pp
+JOIN supply_purchase p ON p.id = pp.purchase_id
+WHERE pp.purchase_id IN (SELECT purchase_id FROM edge WHERE purchase_id IS NOT NULL)
+"""
+SHIPMENT_INPUTS = (
+    "SELECT a.kg, a.lot_id, l.step_id FROM supply_allocation a "
+    "JOIN supply_lot l ON l.id = a.lot_id WHERE a.shipment_id = %s"
+)
+
+ORIGINS = (
+    "SELECT pp.purchase_id, pp.plot_id, pp.kg, p.kg FROM supply_purchaseplot pp "
+    "JOIN supply_purchase p ON p.id = pp.purchase_id WHERE pp.plot_id IN ({plots})"
+)
+DOWN = """
+WITH RECURSIVE down(step_id) AS (
+    SELECT a.step_id FROM supply_allocation a
+    WHERE a.step_id IS NOT NULL AND a.purchase_id IN ({purchases})
+  UNION
+    SELECT a.step_id FROM down
+    JOIN supply_lot l ON l.step_id = down.step_id
+    JOIN supply_allocation a ON a.lot_id = l.id
+    WHERE a.step_id IS NOT NULL
+)
+"""
+# Kind 0: an allocation into a downstream step; kind 1: a lot a downstream step made;
+# kind 2: an allocation of such a lot into a shipment.
+FORWARD = """
+SELECT 0, a.step_id, a.kg, a.purchase_id, a.lot_id, s.input_kg
+FROM supply_allocation a JOIN supply_processingstep s ON s.id = a.step_id
+WHERE a.step_id IN (SELECT step_id FROM down)
+UNION ALL
+SELECT 1, l.step_id, l.kg, NULL, l.id, NULL FROM supply_lot l
+WHERE l.step_id IN (SELECT step_id FROM down)
+UNION ALL
+SELECT 2, a.shipment_id, a.kg, NULL, a.lot_id, NULL FROM supply_allocation a
+JOIN supply_lot l ON l.id = a.lot_id
+WHERE a.shipment_id IS NOT NULL AND l.step_id IN (SELECT step_id FROM down)
+"""
+
+
+def _decimal() -> Callable[[Any], Decimal]:
+    """Read a stored weight exactly: SQLite hands back floats whose repr is the stored text."""
+    if connection.vendor == "sqlite":
+        return lambda v: Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    return lambda v: v if isinstance(v, Decimal) else Decimal(v)
+
+
+@dataclass(frozen=True)
+class OriginShare:
+    """The part of a traced lot or shipment that comes from one plot through one purchase."""
+
+    purchase_id: int
+    plot_id: int
+    producer_id: int
+    date: Any
+    kg: Decimal
+    purchased_kg: Decimal
+
+
+@dataclass
+class TraceBack:
+    kind: str  # "lot" or "shipment"
+    id: int
+    kg: Decimal
+    origins: list[OriginShare]
+    step_ids: list[int]
+
+    def by_plot(self) -> dict[int, tuple[Decimal, Decimal]]:
+        """``{plot id: (kg of the traced lot, purchased kg)}``, each rounded to 0.01 kg."""
+        return _totals(self.origins, lambda o: o.plot_id)
+
+    def by_producer(self) -> dict[int, tuple[Decimal, Decimal]]:
+        return _totals(self.origins, lambda o: o.producer_id)
+
+
+def _totals(
+    origins: Iterable[OriginShare], key: Callable[[OriginShare], int]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    kg: dict[int, Decimal] = defaultdict(Decimal)
+    bought: dict[int, Decimal] = defaultdict(Decimal)
+    for o in origins:
+        kg[key(o)] += o.kg
+        bought[key(o)] += o.purchased_kg
+    return {k: (kg[k].quantize(CENT), bought[k].quantize(CENT)) for k in kg}
+
+
+def trace_back(target: Lot | Shipment) -> TraceBack:
+    """Every purchase and plot a lot or shipment comes from, with kg; exact to the gram."""
+    dec = _decimal()
+    t_step: dict[int, Decimal] = defaultdict(Decimal)  # kg of the target from each step
+    m_step: dict[int, Decimal] = defaultdict(Decimal)  # kg of each step's output used for it
+    with connection.cursor() as cursor:
+        if isinstance(target, Shipment):
+            kind, seed = "shipment", SEED_SHIPMENT
+            cursor.execute(SHIPMENT_INPUTS, [target.pk])
+            for kg, _lot, step in cursor.fetchall():
+                t_step[step] += dec(kg)
+                m_step[step] += dec(kg)
+        else:
+            kind, seed = "lot", SEED_LOT
+            t_step[target.step_id] = m_step[target.step_id] = dec(target.kg)
+        cursor.execute(UP.format(seed=seed) + BACK, [target.pk])
+        rows = cursor.fetchall()
+    inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    totals: dict[int, tuple[Decimal, Decimal]] = {}
+    plots: list[tuple[Any, ...]] = []
+    for row in rows:
+        if row[0] == 0:
+            inputs[row[1]].append(row)
+            if row[1] not in totals:
+                totals[row[1]] = (dec(row[7]), dec(row[8]))
+        else:
+            plots.append(row)
+    t_purchase: dict[int, Decimal] = defaultdict(Decimal)
+    m_purchase: dict[int, Decimal] = defaultdict(Decimal)
+    # Later steps first: a step's input lots were all made by steps with smaller ids.
+    for step in sorted(inputs, reverse=True):
+        kg_in, kg_out = totals[step]
+        t_per_kg, m_per_kg = t_step[step] / kg_in, m_step[step] / kg_out
+        for _, _, kg, purchase, _lot, lot_step, _lot_kg, _i, _o in inputs[step]:
+            kg = dec(kg)
+            if purchase is not None:
+                t_purchase[purchase] += t_per_kg * kg
+                m_purchase[purchase] += m_per_kg * kg
+            else:
+                t_step[lot_step] += t_per_kg * kg
+                m_step[lot_step] += m_per_kg * kg
+    origins = []
+    for _, producer, kg, purchase, plot, date, purchase_kg, _i, _o in plots:
+        share = dec(kg) / dec(purchase_kg)
+        origins.append(
+            OriginShare(
+                purchase_id=purchase,
+                plot_id=plot,
+                producer_id=producer,
+                date=date,
+                kg=t_purchase[purchase] * share,
+                purchased_kg=m_purchase[purchase] * share,
+            )
+        )
+    origins.sort(key=lambda o: (o.plot_id, o.purchase_id))
+    return TraceBack(kind, target.pk, dec(target.kg), origins, sorted(inputs))
+
+
+@dataclass
+class Holding:
+    """How much of the traced plots' beans a lot or shipment holds."""
+
+    kind: str  # "lot" or "shipment"
+    id: int
+    kg: Decimal  # kilos of this lot or shipment that come from the traced plots
+    purchased_kg: Decimal  # kilos of those plots' purchases, as bought, in it
+    by_plot: dict[int, Decimal] = field(default_factory=dict)
+
+
+def trace_forward(*, plot_ids: Iterable[int]) -> list[Holding]:
+    """Every lot and shipment that holds beans of these plots, with how many kg, in step order.
+
+    Lots hold what they were made with, whether or not some was taken out of them since.
+    """
+    plots = sorted(set(plot_ids))
+    if not plots:
+        raise InvalidInput("plots: name at least one plot to trace forward", field="plots")
+    dec = _decimal()
+    marks = ", ".join(["%s"] * len(plots))
+    with connection.cursor() as cursor:
+        cursor.execute(ORIGINS.format(plots=marks), plots)
+        origin_rows = cursor.fetchall()
+        if not origin_rows:
+            return []
+        purchases = sorted({r[0] for r in origin_rows})
+        sql = DOWN.format(purchases=", ".join(["%s"] * len(purchases))) + FORWARD
+        cursor.execute(sql, purchases)
+        rows = cursor.fetchall()
+    # content[node]: {plot: (kg of node, purchased kg)} per kg of the node
+    per_kg: dict[tuple[str, int], dict[int, tuple[Decimal, Decimal]]] = {}
+    for purchase, plot, kg, purchase_kg in origin_rows:
+        share = dec(kg) / dec(purchase_kg)
+        per_kg.setdefault(("purchase", purchase), {})[plot] = (share, share)
+    inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    outputs: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    kg_in: dict[int, Decimal] = {}
+    shipped: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for kind, key, kg, purchase, lot, step_in in rows:
+        if kind == 0:
+            inputs[key].append((purchase, lot, dec(kg)))
+            kg_in[key] = dec(step_in)
+        elif kind == 1:
+            outputs[key].append((lot, dec(kg)))
+        else:
+            shipped[key].append((lot, dec(kg)))
+    holdings: list[Holding] = []
+    for step in sorted(inputs):
+        flow: dict[int, list[Decimal]] = {}
+        for purchase, lot, kg in inputs[step]:
+            node = ("purchase", purchase) if purchase is not None else ("lot", lot)
+            for plot, (t, m) in per_kg.get(node, {}).items():
+                acc = flow.setdefault(plot, [ZERO, ZERO])
+                acc[0] += t * kg
+                acc[1] += m * kg
+        if not flow:
+            continue
+        total_out = sum((kg for _, kg in outputs[step]), ZERO)
+        for lot, kg in outputs[step]:
+            # the step's input share goes to each output in proportion to its kilos
+            per_kg[("lot", lot)] = {
+                p: (t / kg_in[step], m / total_out) for p, (t, m) in flow.items()
+            }
+            holdings.append(_holding("lot", lot, kg, per_kg[("lot", lot)]))
+    for shipment in sorted(shipped):
+        flow = {}
+        for lot, kg in shipped[shipment]:
+            for plot, (t, m) in per_kg.get(("lot", lot), {}).items():
+                acc = flow.setdefault(plot, [ZERO, ZERO])
+                acc[0] += t * kg
+                acc[1] += m * kg
+        if flow:
+            total = sum((kg for _, kg in shipped[shipment]), ZERO)
+            shares = {p: (t / total, m / total) for p, (t, m) in flow.items()}
+            holdings.append(_holding("shipment", shipment, total, shares))
+    return holdings
+
+
+def _holding(
+    kind: str, pk: int, kg: Decimal, per_kg: dict[int, tuple[Decimal, Decimal]]
+) -> Holding:
+    by_plot = {p: (t * kg).quantize(CENT) for p, (t, _) in per_kg.items()}
+    return Holding(
+        kind=kind,
+        id=pk,
+        kg=sum((t * kg for t, _ in per_kg.values()), ZERO).quantize(CENT),
+        purchased_kg=sum((m * kg for _, m in per_kg.values()), ZERO).quantize(CENT),
+        by_plot=by_plot,
+    )
