@@ -204,6 +204,7 @@ def check_plots(plots: Sequence[PlotInput], layers: ReferenceLayers) -> list[Plo
         if layers.protected is not None
         else [[] for _ in range(n)]
     )
+    redone = frozenset(zonal.redone.tolist()) if zonal is not None else frozenset()
     citations = layers.citations
     missing = layers.missing
     loss_label = _label(layers.loss.citation if layers.loss else None)
@@ -227,7 +228,7 @@ def check_plots(plots: Sequence[PlotInput], layers: ReferenceLayers) -> list[Plo
         if i in shapes.invalid_reason:
             figures["invalid_reason"] = shapes.invalid_reason[i]
         if zonal is not None and has:
-            _zonal_into(figures, zonal, i, whole or 0.0, layers, loss_label, forest_label)
+            _zonal_into(figures, zonal, i, whole or 0.0, layers, loss_label, forest_label, redone)
         if layers.protected is not None and has:
             figures["protected"] = overlaps[i]
             figures["protected_ha"] = round(sum(o["ha"] for o in overlaps[i]), DECIMALS)
@@ -244,6 +245,7 @@ def _zonal_into(
     layers: ReferenceLayers,
     loss_label: str,
     forest_label: str,
+    redone: frozenset[int],
 ) -> None:
     if layers.loss is not None:
         row = zonal.loss_m2[i] / M2_PER_HA
@@ -264,4 +266,6 @@ def _zonal_into(
         gap = float(zonal.forest_no_data_m2[i]) / M2_PER_HA
         figures["forest_no_data_ha"] = round(gap, DECIMALS)
         figures["forest_layer"] = forest_label
-    figures["exact"] = bool(zonal.measured[i])
+    figures["exact"] = bool(zonal.measured[i])  # measured with exactextract, not from its window
+    if i in redone:
+        figures["guard"] = True  # exactextract dropped a cell; measured again, nudged
