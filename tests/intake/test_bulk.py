@@ -88,11 +88,12 @@ def test_record_check_reports_what_full_clean_reports() -> None:
             "sex": "F"}  # fmt: skip
     no_method = {**good, "consent_given_on": good["registered_on"]}
     blank_and_old = {**good, "given_names": "", "age_at_registration": 130, "sex": "X"}
+    long_and_nul = {**good, "given_names": "Rosa" * 26, "surnames": "Ve\x00la", "dni": "123"}
     check = RecordCheck(Producer, exclude=["comunidad", "code"])
-    records = [dict(good), dict(no_method), dict(blank_and_old), dict(good)]
+    records = [dict(good), dict(no_method), dict(blank_and_old), dict(good), dict(long_and_nul)]
     problems = check.check_many(records)
-    assert sorted(problems) == [1, 2]
-    for i, values in ((1, no_method), (2, blank_and_old)):
+    assert sorted(problems) == [1, 2, 4]
+    for i, values in ((1, no_method), (2, blank_and_old), (4, long_and_nul)):
         with pytest.raises(ValidationError) as one_by_one:
             Producer(**values).full_clean(
                 exclude=["comunidad", "code"], validate_unique=False, validate_constraints=False

@@ -13,6 +13,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.base import ModelState
@@ -33,7 +34,7 @@ class RecordCheck:
             for f in model._meta.concrete_fields
             if not f.primary_key and f.name not in exclude and f.attname not in exclude
         ]
-        self._cleaned: dict[tuple[Any, ...], tuple[Any, list[ValidationError] | None]] = {}
+        self._plain_text = {f.attname for f in self.fields if _plain_text(f)}
 
     def _clean(self, f: models.Field[Any, Any], value: Any) -> tuple[Any, Any]:
         try:
@@ -44,16 +45,22 @@ class RecordCheck:
     def _column(self, f: models.Field[Any, Any], values: list[Any]) -> dict[int, Any]:
         """Cleaned values and errors of one field, by record index; nothing for values that
         clean to themselves."""
-        # 1.2 == 1.20 == True: equal values may still clean differently
-        keys = [(type(v), str(v) if type(v) is Decimal else v) for v in values]
+        kinds = set(map(type, values)) - {type(None)}
+        keys: list[Any] = values  # values of one type that are equal clean alike
+        if kinds == {Decimal}:  # 1.2 == 1.20, but 1.20 has the digits a field may refuse
+            keys = [v if v is None else str(v) for v in values]
+        elif len(kinds) > 1:  # 1 == 1.0 == True, but not as text
+            keys = [(type(v), v) for v in values]
         try:
             distinct = dict(zip(keys, values, strict=True))
         except TypeError:  # unhashable values (lists, dicts): check each
-            keys, distinct = list(range(len(values))), dict(enumerate(values))  # type: ignore[arg-type]
+            keys, distinct = list(range(len(values))), dict(enumerate(values))
+        plain = f.attname in self._plain_text
         done = {
             k: self._clean(f, v)
             for k, v in distinct.items()
             if not (f.blank and v in f.empty_values)
+            and not (plain and type(v) is str and _fits(v, f.max_length))
         }
         changed = {
             k for k, (cleaned, problems) in done.items() if problems or cleaned is not distinct[k]
@@ -91,3 +98,18 @@ class RecordCheck:
         problems = self.check_many([record])
         if problems:
             raise problems[0]
+
+
+def _plain_text(f: models.Field[Any, Any]) -> bool:
+    """A text field that checks nothing but its length and NUL characters (Django's own)."""
+    return (
+        isinstance(f, models.CharField)
+        and not f.choices
+        and {type(v) for v in f.validators}
+        <= {validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator}
+    )
+
+
+def _fits(text: str, max_length: int | None) -> bool:
+    """What CharField.clean accepts of a non-blank string, checked in line."""
+    return bool(text) and (max_length is None or len(text) <= max_length) and "\x00" not in text
