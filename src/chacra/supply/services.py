@@ -298,9 +298,10 @@ def _lock(model: type[M], wanted: dict[int, Decimal | None], what: str) -> list[
         left = row.kg - row.allocated_kg
         take = left if asked is None else asked
         if take <= 0 or take > left:
+            label = row.receipt_number if isinstance(row, Purchase) else row.code
             raise Conflict(
-                f"inputs: {what} {row} has {left} kg left ({row.allocated_kg} of {row.kg} kg "
-                f"already used); {take} kg cannot be taken again; accepted: at most {left} kg",
+                f"inputs: {what} {label} has {left} kg left ({row.allocated_kg} of {row.kg} kg "
+                f"already used); cannot take {take} kg; accepted: at most {left} kg",
                 field="inputs",
             )
         out.append((row, take))

@@ -15,6 +15,7 @@ Two figures per origin: ``kg``, the kilos of the traced lot or shipment that com
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,9 +56,10 @@ BACK = """
     LEFT JOIN supply_lot l ON l.id = a.lot_id
     WHERE a.step_id IN (SELECT step_id FROM up)
 )
-SELECT 0, step_id, kg, purchase_id, lot_id, lot_step, lot_kg, input_kg, output_kg FROM edge
+SELECT 0, step_id, kg, purchase_id, lot_id, lot_step, lot_kg, input_kg, output_kg, NULL
+FROM edge
 UNION ALL
-SELECT 1, p.producer_id, pp.kg, pp.purchase_id, pp.plot_id, p.date, p.kg, NULL, NULL
+SELECT 1, p.producer_id, pp.kg, pp.purchase_id, pp.plot_id, NULL, p.kg, NULL, NULL, p.date
 FROM supply_purchaseplot pp
 JOIN supply_purchase p ON p.id = pp.purchase_id
 WHERE pp.purchase_id IN (SELECT purchase_id FROM edge WHERE purchase_id IS NOT NULL)
@@ -112,7 +114,7 @@ class OriginShare:
     purchase_id: int
     plot_id: int
     producer_id: int
-    date: Any
+    date: dt.date
     kg: Decimal
     purchased_kg: Decimal
 
@@ -177,7 +179,7 @@ def trace_back(target: Lot | Shipment) -> TraceBack:
     for step in sorted(inputs, reverse=True):
         kg_in, kg_out = totals[step]
         t_per_kg, m_per_kg = t_step[step] / kg_in, m_step[step] / kg_out
-        for _, _, kg, purchase, _lot, lot_step, _lot_kg, _i, _o in inputs[step]:
+        for _, _, kg, purchase, _lot, lot_step, *_ in inputs[step]:
             kg = dec(kg)
             if purchase is not None:
                 t_purchase[purchase] += t_per_kg * kg
@@ -186,14 +188,14 @@ def trace_back(target: Lot | Shipment) -> TraceBack:
                 t_step[lot_step] += t_per_kg * kg
                 m_step[lot_step] += m_per_kg * kg
     origins = []
-    for _, producer, kg, purchase, plot, date, purchase_kg, _i, _o in plots:
+    for _, producer, kg, purchase, plot, _, purchase_kg, _i, _o, date in plots:
         share = dec(kg) / dec(purchase_kg)
         origins.append(
             OriginShare(
                 purchase_id=purchase,
                 plot_id=plot,
                 producer_id=producer,
-                date=date,
+                date=dt.date.fromisoformat(date) if isinstance(date, str) else date,
                 kg=t_purchase[purchase] * share,
                 purchased_kg=m_purchase[purchase] * share,
             )
