@@ -2,7 +2,8 @@
 # Install the Debian packages chacra needs, and only those that are missing.
 #
 #   scripts/system-deps.sh             GDAL, SpatiaLite, PROJ, gettext, Node.js/npm, python3-venv
-#   scripts/system-deps.sh --browser   ... plus Chromium and fonts for the Playwright tests
+#   scripts/system-deps.sh --browser   ... plus what the tests need: Chromium and fonts for
+#                                      Playwright, Redis for the Celery worker test
 #   scripts/system-deps.sh --postgis   ... plus PostgreSQL with PostGIS 3
 #
 # Silent and exit 0 when nothing is missing. Installs as root, or through `sudo -n` when that works
@@ -16,7 +17,7 @@ for arg in "$@"; do
         --browser) browser=1 ;;
         --postgis) postgis=1 ;;
         -h | --help)
-            sed -n '2,9s/^# \{0,1\}//p' "$0"
+            sed -n '2,10s/^# \{0,1\}//p' "$0"
             exit 0
             ;;
         *)
@@ -48,7 +49,8 @@ wanted+=(python3-venv)
 # Node.js may come from elsewhere (nodesource bundles npm); only fall back to Debian's when npm is absent.
 command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
 if ((browser)); then
-    wanted+=(chromium fonts-dejavu-core)
+    # The Celery test starts its own private redis-server on a free port.
+    wanted+=(chromium fonts-dejavu-core redis-server)
 fi
 if ((postgis)); then
     # Use the PostgreSQL major already set up (/etc/postgresql/<major>), else the distribution's default.

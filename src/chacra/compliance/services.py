@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import shapely
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -27,7 +28,6 @@ from chacra.errors import AccessDenied
 from chacra.registry import selectors
 from chacra.registry.models import Plot, PlotFlag, PlotGeometryVersion
 
-CHUNK = 500
 RUN_ROLES = (Role.ADMIN, Role.STAFF, Role.REGIONAL)
 
 
@@ -163,7 +163,9 @@ def check_run_create(
     )
 
 
-def run_chunks(run: CheckRun, size: int = CHUNK) -> list[tuple[int, int]]:
+def run_chunks(run: CheckRun, size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each chunk of a run's plot list; ``CHACRA_CHECK_CHUNK`` plots each."""
+    size = size or settings.CHACRA_CHECK_CHUNK
     return [(start, min(start + size, run.total)) for start in range(0, run.total, size)]
 
 

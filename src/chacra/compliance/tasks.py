@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
 from django.db import OperationalError
 
 from chacra.compliance import services
+from chacra.config.celery import app
 
 
-@shared_task(
+@app.task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "chacra.layers",
     "chacra.compliance",
     "chacra.supply",
-    "chacra.supply",
     "chacra.maps",
     "chacra.web",
 ]
@@ -175,6 +174,8 @@ LOGGING = {
 # (e.g. redis://127.0.0.1:6379/0 on PostGIS deployments; see chacra/config/celery.py).
 CELERY_BROKER_URL = os.environ.get("CHACRA_CELERY_BROKER_URL", "")
 CHACRA_TASKS = os.environ.get("CHACRA_TASKS", "celery" if CELERY_BROKER_URL else "thread")
+# Plots per chunk of a check run: one task each under Celery.
+CHACRA_CHECK_CHUNK = int(os.environ.get("CHACRA_CHECK_CHUNK", "500"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
