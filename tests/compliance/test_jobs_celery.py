@@ -138,7 +138,7 @@ def test_celery_workers_share_a_check_run(
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=(tmp_path / f"w{i}.log").open("w"),
-        )  # fmt: skip
+        )
         for i in (1, 2)
     ]
     try:
