@@ -83,3 +83,13 @@ def test_forward_needs_a_plot() -> None:
 
     with pytest.raises(InvalidInput, match="at least one plot"):
         trace_forward(plot_ids=[])
+
+
+def test_a_lot_traces_forward_to_its_shipment(chain: Chain) -> None:
+    held = {(h.kind, h.id): h.kg for h in trace_forward(lot=chain.fermented)}
+    assert held == {
+        ("lot", chain.dried.pk): D("500.00"),
+        ("lot", chain.part_300.pk): D("300.00"),
+        ("lot", chain.part_200.pk): D("200.00"),
+        ("shipment", chain.shipment.pk): D("300.00"),
+    }

@@ -76,7 +76,7 @@ ORIGINS = (
 DOWN = """
 WITH RECURSIVE down(step_id) AS (
     SELECT a.step_id FROM supply_allocation a
-    WHERE a.step_id IS NOT NULL AND a.purchase_id IN ({purchases})
+    WHERE a.step_id IS NOT NULL AND a.{source}_id IN ({ids})
   UNION
     SELECT a.step_id FROM down
     JOIN supply_lot l ON l.step_id = down.step_id
@@ -96,7 +96,7 @@ WHERE l.step_id IN (SELECT step_id FROM down)
 UNION ALL
 SELECT 2, a.shipment_id, a.kg, NULL, a.lot_id, NULL FROM supply_allocation a
 JOIN supply_lot l ON l.id = a.lot_id
-WHERE a.shipment_id IS NOT NULL AND l.step_id IN (SELECT step_id FROM down)
+WHERE a.shipment_id IS NOT NULL AND (l.step_id IN (SELECT step_id FROM down) OR l.id = %s)
 """
 
 
@@ -119,6 +119,17 @@ class OriginShare:
     purchased_kg: Decimal
 
 
+@dataclass(frozen=True)
+class Flow:
+    """Kilos of the traced lot or shipment that went from a purchase or lot into a step."""
+
+    source: str  # "purchase" or "lot"
+    source_id: int
+    source_step: int | None  # the step that made the source lot
+    step_id: int | None  # None: into the traced shipment
+    kg: Decimal
+
+
 @dataclass
 class TraceBack:
     kind: str  # "lot" or "shipment"
@@ -126,6 +137,7 @@ class TraceBack:
     kg: Decimal
     origins: list[OriginShare]
     step_ids: list[int]
+    flows: list[Flow] = field(default_factory=list)
 
     def by_plot(self) -> dict[int, tuple[Decimal, Decimal]]:
         """``{plot id: (kg of the traced lot, purchased kg)}``, each rounded to 0.01 kg."""
@@ -146,18 +158,24 @@ def _totals(
     return {k: (kg[k].quantize(CENT), bought[k].quantize(CENT)) for k in kg}
 
 
-def trace_back(target: Lot | Shipment) -> TraceBack:
-    """Every purchase and plot a lot or shipment comes from, with kg; exact to the gram."""
+def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
+    """Every purchase and plot a lot or shipment comes from, with kg; exact to the gram.
+
+    ``flows``: also list the kilos along every edge (for the flow diagram).
+    """
     dec = _decimal()
     t_step: dict[int, Decimal] = defaultdict(Decimal)  # kg of the target from each step
     m_step: dict[int, Decimal] = defaultdict(Decimal)  # kg of each step's output used for it
+    edges: list[Flow] = []
     with connection.cursor() as cursor:
         if isinstance(target, Shipment):
             kind, seed = "shipment", SEED_SHIPMENT
             cursor.execute(SHIPMENT_INPUTS, [target.pk])
-            for kg, _lot, step in cursor.fetchall():
+            for kg, lot, step in cursor.fetchall():
                 t_step[step] += dec(kg)
                 m_step[step] += dec(kg)
+                if flows:
+                    edges.append(Flow("lot", lot, step, None, dec(kg)))
         else:
             kind, seed = "lot", SEED_LOT
             t_step[target.step_id] = m_step[target.step_id] = dec(target.kg)
@@ -179,7 +197,7 @@ def trace_back(target: Lot | Shipment) -> TraceBack:
     for step in sorted(inputs, reverse=True):
         kg_in, kg_out = totals[step]
         t_per_kg, m_per_kg = t_step[step] / kg_in, m_step[step] / kg_out
-        for _, _, kg, purchase, _lot, lot_step, *_ in inputs[step]:
+        for _, _, kg, purchase, lot, lot_step, *_ in inputs[step]:
             kg = dec(kg)
             if purchase is not None:
                 t_purchase[purchase] += t_per_kg * kg
@@ -187,6 +205,11 @@ def trace_back(target: Lot | Shipment) -> TraceBack:
             else:
                 t_step[lot_step] += t_per_kg * kg
                 m_step[lot_step] += m_per_kg * kg
+            if flows:
+                if purchase is not None:
+                    edges.append(Flow("purchase", purchase, None, step, t_per_kg * kg))
+                else:
+                    edges.append(Flow("lot", lot, lot_step, step, t_per_kg * kg))
     origins = []
     for _, producer, kg, purchase, plot, _, purchase_kg, _i, _o, date in plots:
         share = dec(kg) / dec(purchase_kg)
@@ -201,7 +224,7 @@ def trace_back(target: Lot | Shipment) -> TraceBack:
             )
         )
     origins.sort(key=lambda o: (o.plot_id, o.purchase_id))
-    return TraceBack(kind, target.pk, dec(target.kg), origins, sorted(inputs))
+    return TraceBack(kind, target.pk, dec(target.kg), origins, sorted(inputs), edges)
 
 
 @dataclass
@@ -215,47 +238,50 @@ class Holding:
     by_plot: dict[int, Decimal] = field(default_factory=dict)
 
 
-def trace_forward(*, plot_ids: Iterable[int]) -> list[Holding]:
-    """Every lot and shipment that holds beans of these plots, with how many kg, in step order.
+def trace_forward(*, plot_ids: Iterable[int] = (), lot: Lot | None = None) -> list[Holding]:
+    """Every lot and shipment that holds beans of these plots (or of this lot), with kg.
 
-    Lots hold what they were made with, whether or not some was taken out of them since.
+    Lots hold what they were made with, whether or not some was taken out of them since. From
+    a lot, ``by_plot`` is keyed 0 and ``purchased_kg`` counts the lot's own kilos.
     """
     plots = sorted(set(plot_ids))
-    if not plots:
+    if lot is None and not plots:
         raise InvalidInput("plots: name at least one plot to trace forward", field="plots")
     dec = _decimal()
-    marks = ", ".join(["%s"] * len(plots))
-    with connection.cursor() as cursor:
-        cursor.execute(ORIGINS.format(plots=marks), plots)
-        origin_rows = cursor.fetchall()
-        if not origin_rows:
-            return []
-        purchases = sorted({r[0] for r in origin_rows})
-        sql = DOWN.format(purchases=", ".join(["%s"] * len(purchases))) + FORWARD
-        cursor.execute(sql, purchases)
-        rows = cursor.fetchall()
-    # content[node]: {plot: (kg of node, purchased kg)} per kg of the node
+    # per_kg[node]: {plot: (kg of the node, purchased kg)} per kg of the node
     per_kg: dict[tuple[str, int], dict[int, tuple[Decimal, Decimal]]] = {}
-    for purchase, plot, kg, purchase_kg in origin_rows:
-        share = dec(kg) / dec(purchase_kg)
-        per_kg.setdefault(("purchase", purchase), {})[plot] = (share, share)
+    with connection.cursor() as cursor:
+        if lot is not None:
+            per_kg[("lot", lot.pk)] = {0: (Decimal(1), Decimal(1))}
+            source, ids = "lot", [lot.pk]
+        else:
+            cursor.execute(ORIGINS.format(plots=", ".join(["%s"] * len(plots))), plots)
+            for purchase, plot, kg, purchase_kg in cursor.fetchall():
+                share = dec(kg) / dec(purchase_kg)
+                per_kg.setdefault(("purchase", purchase), {})[plot] = (share, share)
+            source, ids = "purchase", sorted({node[1] for node in per_kg})
+        if not ids:
+            return []
+        sql = DOWN.format(source=source, ids=", ".join(["%s"] * len(ids))) + FORWARD
+        cursor.execute(sql, [*ids, lot.pk if lot is not None else 0])
+        rows = cursor.fetchall()
     inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     outputs: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     kg_in: dict[int, Decimal] = {}
     shipped: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for kind, key, kg, purchase, lot, step_in in rows:
+    for kind, key, kg, purchase, row_lot, step_in in rows:
         if kind == 0:
-            inputs[key].append((purchase, lot, dec(kg)))
+            inputs[key].append((purchase, row_lot, dec(kg)))
             kg_in[key] = dec(step_in)
         elif kind == 1:
-            outputs[key].append((lot, dec(kg)))
+            outputs[key].append((row_lot, dec(kg)))
         else:
-            shipped[key].append((lot, dec(kg)))
+            shipped[key].append((row_lot, dec(kg)))
     holdings: list[Holding] = []
     for step in sorted(inputs):
         flow: dict[int, list[Decimal]] = {}
-        for purchase, lot, kg in inputs[step]:
-            node = ("purchase", purchase) if purchase is not None else ("lot", lot)
+        for purchase, source_lot, kg in inputs[step]:
+            node = ("purchase", purchase) if purchase is not None else ("lot", source_lot)
             for plot, (t, m) in per_kg.get(node, {}).items():
                 acc = flow.setdefault(plot, [ZERO, ZERO])
                 acc[0] += t * kg
@@ -263,16 +289,16 @@ def trace_forward(*, plot_ids: Iterable[int]) -> list[Holding]:
         if not flow:
             continue
         total_out = sum((kg for _, kg in outputs[step]), ZERO)
-        for lot, kg in outputs[step]:
+        for made, kg in outputs[step]:
             # the step's input share goes to each output in proportion to its kilos
-            per_kg[("lot", lot)] = {
+            per_kg[("lot", made)] = {
                 p: (t / kg_in[step], m / total_out) for p, (t, m) in flow.items()
             }
-            holdings.append(_holding("lot", lot, kg, per_kg[("lot", lot)]))
+            holdings.append(_holding("lot", made, kg, per_kg[("lot", made)]))
     for shipment in sorted(shipped):
         flow = {}
-        for lot, kg in shipped[shipment]:
-            for plot, (t, m) in per_kg.get(("lot", lot), {}).items():
+        for source_lot, kg in shipped[shipment]:
+            for plot, (t, m) in per_kg.get(("lot", source_lot), {}).items():
                 acc = flow.setdefault(plot, [ZERO, ZERO])
                 acc[0] += t * kg
                 acc[1] += m * kg
