@@ -84,6 +84,9 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
         "check_run",
         _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
     ),
+    "compliance-export": (None, PAGE_PERSONAL),
+    # No such export: each user's files live in their own folder.
+    "compliance-export-file": ("export_file", _by_role(302, 404, 404)),
     "compliance-run-progress": (
         "check_run",
         _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
@@ -134,6 +137,7 @@ def objects(demo_db: Any) -> dict[str, Any]:
         "far_visit": ExtensionVisit.objects.filter(producer=far).first().pk,
         "comunidad": place.pk,
         "tile": {"z": 0, "x": 0, "y": 0},
+        "export_file": {"export_id": "0" * 32, "name": "eudr.geojson"},
         "check_run": CheckRun.objects.create(
             started_by=get_user_model().objects.get(username="staff")
         ).pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,28 @@ def test_an_agent_sees_results_but_cannot_start_a_run(world: Scenario) -> None:
 def test_aggregate_roles_do_not_see_plot_results(world: Scenario, role: Role) -> None:
     client, _user = _client(role, world, f"{role.value}-page")
     assert client.get(reverse("compliance")).status_code == 403
+
+
+def test_the_export_page_gives_the_files_and_lists_refusals(world: Scenario) -> None:
+    client, staff = _client(Role.STAFF, world, "staff-export")
+    services.plots_check(
+        actor=staff, scope=Scope(role=Role.STAFF), plot_ids=[p.pk for p in world.plots]
+    )
+    page = client.post(reverse("compliance-export"), {"region": ""})
+    assert page.status_code == 200
+    result = page.context["result"]
+    assert result.plots == [world.clean.code]
+    assert sorted(r.plot for r in result.refused) == sorted(
+        [world.cleared.code, world.in_park.code]
+    )
+    body = page.content.decode()
+    assert "Parque Nacional Prueba" in body  # the refusal says why
+    (file,) = result.files
+    url = reverse("compliance-export-file", args=[page.context["export_id"], file.path.name])
+    download = client.get(url)
+    assert download.status_code == 200
+    geojson = json.loads(b"".join(download.streaming_content))
+    assert [f["properties"]["ProducerCountry"] for f in geojson["features"]] == ["PE"]
+    # Another user cannot fetch it, even knowing the address.
+    other, _user = _client(Role.STAFF, world, "staff-other")
+    assert other.get(url).status_code == 404
