@@ -23,7 +23,7 @@ from chacra.registry.models import Departamento
 FILE_NAME = "eudr.geojson"
 
 
-def _folder(user_id: int, export_id: str) -> Path:
+def _folder(user_id: int | None, export_id: str) -> Path:
     return Path(settings.DATA_DIR) / "exports" / str(user_id) / export_id
 
 
