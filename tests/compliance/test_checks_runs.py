@@ -150,3 +150,12 @@ def test_an_agent_cannot_run_the_command(world: Scenario) -> None:
     with pytest.raises(CommandError, match="only programme staff"):
         call_command("check", "--as", agent.username)
     assert get_user_model().objects.filter(username="agent-checks").exists()
+
+
+def test_the_periodic_task_queues_exactly_the_stale_plots(world: Scenario, staff: Any) -> None:
+    from chacra.compliance.tasks import check_stale_task
+
+    services.plots_check(actor=staff, scope=STAFF, plot_ids=[world.cleared.pk])
+    assert check_stale_task.run() == 2
+    run = CheckRun.objects.get()
+    assert sorted(run.plot_ids) == sorted([world.clean.pk, world.in_park.pk])

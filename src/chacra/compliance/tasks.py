@@ -31,3 +31,19 @@ def check_chunk_task(self: Any, run_id: int, start: int, end: int) -> int:
     except Exception as exc:
         services.run_fail(run_id, f"chunk {start}-{end}: {exc!r}")
         raise
+
+
+@app.task(acks_late=True)
+def check_stale_task() -> int:
+    """Re-check every plot whose geometry or reference layers changed since its last check.
+
+    Celery beat runs it periodically (``CELERY_BEAT_SCHEDULE``); it queues one run like
+    ``chacra check`` does and returns how many plots it queued.
+    """
+    from chacra.accounts.models import Role
+    from chacra.accounts.scope import Scope
+    from chacra.compliance import jobs
+
+    run = services.check_run_create(actor=None, scope=Scope(role=Role.STAFF))
+    jobs.run_start(run)
+    return run.total

@@ -180,3 +180,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# With `celery -A chacra.config.celery beat`: re-check plots whose geometry or layers changed.
+CELERY_BEAT_SCHEDULE = {
+    "check-stale-plots": {"task": "chacra.compliance.tasks.check_stale_task", "schedule": 3600.0}
+}
