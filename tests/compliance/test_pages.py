@@ -109,3 +109,14 @@ def test_the_export_page_gives_the_files_and_lists_refusals(world: Scenario) -> 
     # Another user cannot fetch it, even knowing the address.
     other, _user = _client(Role.STAFF, world, "staff-other")
     assert other.get(url).status_code == 404
+
+
+def test_the_plot_page_shows_its_current_check_and_when_it_is_outdated(world: Scenario) -> None:
+    client, staff = _client(Role.STAFF, world, "staff-plot")
+    url = reverse("plot-detail", args=[world.in_park.pk])
+    assert "no-check" in client.get(url).content.decode()
+    services.plots_check(actor=staff, scope=Scope(role=Role.STAFF), plot_ids=[world.in_park.pk])
+    page = client.get(url)
+    assert page.context["check"].status == "non_compliant"
+    assert page.context["check_stale"] is False
+    assert "Parque Nacional Prueba" in page.content.decode()

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chacra.accounts.scope import scope_for
+from chacra.compliance.models import PlotCheck
+from chacra.compliance.services import stale_plot_ids
 from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.registry import selectors
 from chacra.registry.api import filters_from
@@ -86,4 +88,14 @@ def plot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "web/plot_page.html", {"page": page, "plot": page.plot})
+    check = PlotCheck.objects.filter(plot=page.plot, is_current=True).first()
+    return render(
+        request,
+        "web/plot_page.html",
+        {
+            "page": page,
+            "plot": page.plot,
+            "check": check,
+            "check_stale": bool(check and stale_plot_ids([page.plot.pk])),
+        },
+    )
