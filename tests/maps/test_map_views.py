@@ -99,3 +99,32 @@ def test_all_plots_as_geojson_match_the_scope(login: Any, demo_db: Any) -> None:
     assert ids == set(drawable.values_list("pk", flat=True))
     kinds = {f["geometry"]["type"] for f in body["features"]}
     assert kinds <= {"Point", "MultiPolygon"}
+
+
+def test_protected_areas_and_facilities_are_overlays(login: Any, demo_db: Any, tmp_path) -> None:
+    import shapely
+
+    from chacra.layers.services import protected_areas_load
+    from chacra.supply.services import facility_register
+    from tests.layers.files import vector_write
+
+    parks = vector_write(
+        tmp_path / "wdpa.geojson",
+        [shapely.box(-76.63, -7.19, -76.60, -7.15), shapely.box(-76.5, -7.0, -76.4, -6.9)],
+        {"NAME": ["Parque Nacional Prueba", "Reserva Comunal Prueba"],
+         "DESIG": ["Parque Nacional", "Reserva Comunal"], "IUCN_CAT": ["II", "VI"]},
+    )  # fmt: skip
+    protected_areas_load(actor=None, path=parks, name="WDPA", version="2025-11")
+    staff = get_user_model().objects.get(username="staff")
+    facility_register(
+        actor=staff, organisation=Organisation.objects.first(), name="Acopio Juanjuí",
+        kind="collection_centre", location="POINT(-76.73 -7.18)",
+    )  # fmt: skip
+    client = login("staff")
+    areas = client.get(reverse("map-overlay", kwargs={"name": "protected"})).json()
+    assert {(f["properties"]["name"], f["properties"]["category"]) for f in areas["features"]} == {
+        ("Parque Nacional Prueba", "strict"), ("Reserva Comunal Prueba", "direct_use"),
+    }  # fmt: skip
+    centres = client.get(reverse("map-overlay", kwargs={"name": "facilities"})).json()
+    assert [f["properties"]["name"] for f in centres["features"]] == ["Acopio Juanjuí"]
+    assert centres["features"][0]["geometry"]["coordinates"] == [-76.73, -7.18]

@@ -1,4 +1,5 @@
-"""Reference overlays of the web map as GeoJSON: offices, district capitals, borders, roads, rivers.
+"""Reference overlays of the web map as GeoJSON: offices, district capitals, borders, roads,
+rivers, protected areas and the supply chain's collection centres and processing plants.
 
 None of them holds personal data. Borders, roads and rivers are simplified to about 50 m, which
 is finer than a screen pixel until zoom 11 and keeps a region's border to a few kilobytes.
@@ -18,7 +19,9 @@ from chacra.layers.models import LayerFeature, LayerKind
 from chacra.registry.models import Departamento, Distrito, Organisation, Provincia
 from chacra.registry.models.organisations import OrganisationKind
 
-NAMES = ("offices", "capitals", "regions", "provinces", "roads", "rivers")
+NAMES = (
+    "offices", "capitals", "regions", "provinces", "roads", "rivers", "protected", "facilities",
+)  # fmt: skip
 SIMPLIFY_DEGREES = 0.0005
 
 
@@ -65,6 +68,29 @@ def geojson(name: str) -> dict[str, Any]:
             _feature(p.boundary, {"name": p.name, "ubigeo": p.ubigeo}, simplify=True)
             for p in places
         )
+    if name == "facilities":
+        from chacra.supply.models import Facility
+
+        facilities = Facility.objects.filter(location__isnull=False).select_related("organisation")
+        return _collection(
+            _feature(
+                f.location,
+                {"name": f.name, "kind": f.kind, "organisation": f.organisation.name},
+                simplify=False,
+            )
+            for f in facilities.order_by("name")
+        )
+    if name == "protected":
+        areas = LayerFeature.objects.filter(layer__kind=LayerKind.PROTECTED_AREA)
+        return _collection(
+            _feature(
+                f.geom,
+                {"name": f.name, "category": f.properties.get("category", ""),
+                 "layer": f.layer.name},
+                simplify=True,
+            )
+            for f in areas.select_related("layer")
+        )  # fmt: skip
     kind = {"roads": LayerKind.ROAD, "rivers": LayerKind.RIVER}[name]
     features = LayerFeature.objects.filter(Q(layer__kind=kind)).select_related("layer")
     return _collection(

@@ -74,6 +74,16 @@
     sources.basemap = { type: "raster", tiles: [config.basemap], tileSize: 256 };
     layers.push({ id: "basemap", type: "raster", source: "basemap" });
   }
+  // Protected areas under everything else: strict ones red, direct use and buffers amber.
+  sources.protected = { type: "geojson", data: base + "overlays/protected.geojson" };
+  layers.push({
+    id: "protected", type: "fill", source: "protected",
+    paint: {
+      "fill-color": ["match", ["get", "category"], "strict", "#c0392b", "#e5a50a"],
+      "fill-opacity": 0.18,
+      "fill-outline-color": ["match", ["get", "category"], "strict", "#922b21", "#9a7d0a"],
+    },
+  });
   const overlayStyle = {
     regions: { type: "line", paint: { "line-color": "#5b3a1a", "line-width": 2.2 } },
     provinces: { type: "line", paint: { "line-color": "#8a6a4a", "line-width": 1, "line-dasharray": [3, 2] } },
@@ -110,7 +120,7 @@
       },
     },
   );
-  for (const [name, fill] of [["capitals", "#ffffff"], ["offices", "#1b1b1b"]]) {
+  for (const [name, fill] of [["capitals", "#ffffff"], ["facilities", "#7a3e0e"], ["offices", "#1b1b1b"]]) {
     sources[name] = { type: "geojson", data: base + "overlays/" + name + ".geojson" };
     layers.push({
       id: name, type: "circle", source: name,
@@ -205,9 +215,9 @@
   }
 
   map.on("click", async (e) => {
-    const hit = map.queryRenderedFeatures(e.point, { layers: ["offices", "capitals"] })[0];
+    const hit = map.queryRenderedFeatures(e.point, { layers: ["offices", "facilities", "capitals"] })[0];
     if (hit) {
-      const kind = hit.layer.id === "offices" ? text.office : text.capital;
+      const kind = { offices: text.office, facilities: text.facility, capitals: text.capital }[hit.layer.id];
       new maplibregl.Popup().setLngLat(e.lngLat)
         .setHTML(`<b>${escape(hit.properties.name)}</b><br>${kind}`).addTo(map);
       return;
@@ -223,7 +233,7 @@
     popup.getElement().dataset.plot = answer.plot.code;
   });
   map.on("mousemove", (e) => {
-    const over = map.queryRenderedFeatures(e.point, { layers: ["plot-fill", "plot-points", "offices", "capitals"] });
+    const over = map.queryRenderedFeatures(e.point, { layers: ["plot-fill", "plot-points", "offices", "facilities", "capitals"] });
     map.getCanvas().style.cursor = over.length ? "pointer" : "";
   });
   // "idle" waits for every source, the basemap too: offline its tiles fail and it may never come.
