@@ -158,8 +158,9 @@ def records_insert(model: type[models.Model], records: Sequence[dict[str, Any]])
     names = ", ".join(quote(f.column) for f in fields)
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(placeholders)})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, list(zip(*columns, strict=True)))
+    # atomic as bulk_create is: outside a transaction each row would commit on its own
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as c:
+        c.executemany(sql, list(zip(*columns, strict=True)))
 
 
 def _db_values(field: models.Field[Any, Any], values: list[Any], connection: Any) -> list[Any]:

@@ -15,6 +15,7 @@ import shapely
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Polygon
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from chacra.accounts.services import record_defaults, records_insert
@@ -26,17 +27,26 @@ FIELDS = ("pk", "code", "declared_area_ha", "producer_id", "geometry_repaired",
           "comunidad__distrito_id", "area_ha")  # fmt: skip
 
 
-def _box(plots: QuerySet[Plot]) -> Q | None:
-    """Plots whose box overlaps the box of these plots' geometries (None: they have none)."""
+Box = tuple[float, float, float, float]
+
+
+def _extent(plots: QuerySet[Plot]) -> Box | None:
+    """The box of these plots' boundaries and locations (None: they have none)."""
     box = plots.aggregate(b=Extent("boundary"), p=Extent("location"))
     extents = [e for e in (box["b"], box["p"]) if e is not None]
     if not extents:
         return None
-    xmin = min(e[0] for e in extents)
-    ymin = min(e[1] for e in extents)
-    xmax = max(e[2] for e in extents)
-    ymax = max(e[3] for e in extents)
-    area = Polygon.from_bbox((xmin, ymin, xmax, ymax))
+    return (
+        min(e[0] for e in extents),
+        min(e[1] for e in extents),
+        max(e[2] for e in extents),
+        max(e[3] for e in extents),
+    )
+
+
+def _overlapping(box: Box) -> Q:
+    """Plots whose boundary's or location's box overlaps this box."""
+    area = Polygon.from_bbox(box)
     area.srid = 4326
     return Q(boundary__bboverlaps=area) | Q(location__bboverlaps=area)
 
@@ -46,10 +56,10 @@ def plots_around(ids: set[int]) -> set[int]:
 
     Call it before moving a plot too: the plots it used to overlap need their flags refreshed.
     """
-    near = _box(Plot.objects.filter(pk__in=ids))
-    if near is None:
+    box = _extent(Plot.objects.filter(pk__in=ids))
+    if box is None:
         return set(ids)
-    return set(ids) | set(Plot.objects.filter(near).values_list("pk", flat=True))
+    return set(ids) | set(Plot.objects.filter(_overlapping(box)).values_list("pk", flat=True))
 
 
 def _shapes(wkbs: Iterable[Any]) -> Any:
@@ -57,28 +67,37 @@ def _shapes(wkbs: Iterable[Any]) -> Any:
     return shapely.from_wkb([bytes(w) if w is not None else None for w in wkbs])
 
 
+def _rows(box: Box) -> tuple[list[Any], Any, Any]:
+    """The plots overlapping a box: their fields, boundaries and locations (shapely)."""
+    rows = list(
+        Plot.objects.filter(_overlapping(box))
+        .order_by()
+        .annotate(boundary_wkb=AsWKB("boundary"), location_wkb=AsWKB("location"))
+        .values_list(*FIELDS, "boundary_wkb", "location_wkb", named=True)
+    )
+    return rows, _shapes(r.boundary_wkb for r in rows), _shapes(r.location_wkb for r in rows)
+
+
 def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
     """Recompute the flags of these plots and of the plots around them; return how many flags."""
     ids = set(plot_ids)
     if not ids:
         return 0
-    # plots_around(ids), and plots_around of those, passing the ids to the database once: every
-    # plot of ``ids`` with a geometry is near the box of their geometries, and those without
-    # one have no flag to compute (only old ones to delete)
-    near = _box(Plot.objects.filter(pk__in=ids))
+    # As plots_around(plots_around(ids)), with the ids sent to the database once: every plot of
+    # ``ids`` with a geometry overlaps the box of their geometries (those without one have no
+    # flag to compute, only old ones to delete); the plots around those overlap the box of all
+    # their geometries, which is that first box unless some of them reach beyond it.
+    box = _extent(Plot.objects.filter(pk__in=ids))
     concerned = set(ids)  # their flags may change
     rows: list[Any] = []  # every plot that can overlap or duplicate a concerned one
-    if near is not None:
-        concerned |= set(Plot.objects.filter(near).values_list("pk", flat=True))
-        rows = list(
-            Plot.objects.filter(_box(Plot.objects.filter(near)) or near)
-            .order_by()
-            .annotate(boundary_wkb=AsWKB("boundary"), location_wkb=AsWKB("location"))
-            .values_list(*FIELDS, "boundary_wkb", "location_wkb", named=True)
-        )
+    boundaries = located = np.array([], dtype=object)
+    if box is not None:
+        rows, boundaries, located = _rows(box)
+        concerned |= {r.pk for r in rows}
+        wider = shapely.total_bounds(np.concatenate([boundaries, located]))
+        if wider[0] < box[0] or wider[1] < box[1] or wider[2] > box[2] or wider[3] > box[3]:
+            rows, boundaries, located = _rows(tuple(wider.tolist()))
     codes = [r.code for r in rows]
-    boundaries = _shapes(r.boundary_wkb for r in rows)
-    located = _shapes(r.location_wkb for r in rows)
     geoms = np.where(shapely.is_missing(boundaries), located, boundaries)
     declared = np.array([float(r.declared_area_ha or "nan") for r in rows])
     measured = np.array([r.area_ha if r.area_ha is not None else np.nan for r in rows]) * M2_PER_HA
@@ -115,20 +134,17 @@ def plot_flags_refresh(*, plot_ids: Iterable[int]) -> int:
             if flag.code == FlagCode.INVALID_GEOMETRY:
                 continue  # stored geometries are valid; the original's fault is recorded above
             flags.append((row.pk, flag.code, _name_plots(flag.detail, codes)[:200]))
-    stale = (
-        Plot.objects.filter(Q(pk__in=ids) | near)
-        if near is not None
-        else Plot.objects.filter(pk__in=ids)
-    )
-    PlotFlag.objects.filter(plot__in=stale).delete()
+    stale = Q(pk__in=ids) | _overlapping(box) if box is not None else Q(pk__in=ids)
     found_at = record_defaults(PlotFlag)["found_at"]
-    records_insert(
-        PlotFlag,
-        [
-            {"plot_id": pk, "code": code, "detail": detail, "found_at": found_at}
-            for pk, code, detail in flags
-        ],
-    )
+    with transaction.atomic():
+        PlotFlag.objects.filter(plot__in=Plot.objects.filter(stale)).delete()
+        records_insert(
+            PlotFlag,
+            [
+                {"plot_id": pk, "code": code, "detail": detail, "found_at": found_at}
+                for pk, code, detail in flags
+            ],
+        )
     return len(flags)
 
 
