@@ -204,32 +204,35 @@ def check_plots(plots: Sequence[PlotInput], layers: ReferenceLayers) -> list[Plo
         if layers.protected is not None
         else [[] for _ in range(n)]
     )
-    redone = frozenset(zonal.redone.tolist()) if zonal is not None else frozenset()
     citations = layers.citations
     missing = layers.missing
-    loss_label = _label(layers.loss.citation if layers.loss else None)
-    forest_label = _label(layers.forest.citation if layers.forest else None)
-    area_ha = np.round(shapes.area_m2 / M2_PER_HA, DECIMALS)
-    measured = np.isfinite(area_ha)
+    area = shapes.area_m2 / M2_PER_HA
+    has = np.isfinite(area) & ~shapely.is_missing(shapes.geoms)
+    area_ha = np.round(area, DECIMALS).tolist()
+    valid = shapes.valid.tolist()
+    raster = _raster_columns(zonal, area, layers) if zonal is not None else None
+    redone = frozenset(zonal.redone.tolist()) if zonal is not None else frozenset()
     results: list[PlotResult] = []
     for i, plot in enumerate(plots):
-        has = bool(measured[i]) and shapes.geoms[i] is not None
-        whole = float(area_ha[i]) if has else None
+        kind = shapes.kind[i]
+        measured = bool(has[i])
         figures: dict[str, Any] = {
-            "geometry": shapes.kind[i],
-            "checked_as": (
-                None if not has else "circle" if shapes.kind[i] == "point" else "polygon"
-            ),
-            "valid": bool(shapes.valid[i]),
-            "area_ha": whole,
+            "geometry": kind,
+            "checked_as": None if not measured else "circle" if kind == "point" else "polygon",
+            "valid": valid[i],
+            "area_ha": area_ha[i] if measured else None,
             "declared_ha": plot.declared_ha,
             "cutoff": "2020-12-31",
         }
         if i in shapes.invalid_reason:
             figures["invalid_reason"] = shapes.invalid_reason[i]
-        if zonal is not None and has:
-            _zonal_into(figures, zonal, i, whole or 0.0, layers, loss_label, forest_label, redone)
-        if layers.protected is not None and has:
+        if zonal is not None and raster is not None and measured:
+            figures.update({key: column[i] for key, column in raster.items()})
+            if layers.loss is not None:
+                figures["loss_by_year"] = _by_year(zonal, i) if figures["loss_ha"] else {}
+            if i in redone:
+                figures["guard"] = True  # exactextract dropped a cell: measured again, nudged
+        if layers.protected is not None and measured:
             figures["protected"] = overlaps[i]
             figures["protected_ha"] = round(sum(o["ha"] for o in overlaps[i]), DECIMALS)
         status, reasons = assess(figures, flags=plot.flags, missing=missing)
@@ -237,35 +240,30 @@ def check_plots(plots: Sequence[PlotInput], layers: ReferenceLayers) -> list[Plo
     return results
 
 
-def _zonal_into(
-    figures: dict[str, Any],
-    zonal: ZonalFigures,
-    i: int,
-    whole: float,
-    layers: ReferenceLayers,
-    loss_label: str,
-    forest_label: str,
-    redone: frozenset[int],
-) -> None:
+def _raster_columns(
+    zonal: ZonalFigures, area_ha: npt.NDArray[np.float64], layers: ReferenceLayers
+) -> dict[str, list[Any]]:
+    """The raster figures of every plot, as columns of plain values (rounded once, at once)."""
+    n = len(area_ha)
+    whole = np.where(area_ha > 0, area_ha, np.inf)
+    columns: dict[str, list[Any]] = {}
     if layers.loss is not None:
-        row = zonal.loss_m2[i] / M2_PER_HA
-        loss = float(row.sum())
-        figures["loss_ha"] = round(loss, DECIMALS)
-        figures["loss_share"] = round(loss / whole, DECIMALS) if whole > 0 else 0.0
-        figures["loss_by_year"] = {
-            str(year): round(float(ha), DECIMALS)
-            for year, ha in zip(zonal.loss_years, row.tolist(), strict=True)
-            if ha > 0
-        }
-        figures["loss_no_data_ha"] = round(float(zonal.loss_no_data_m2[i]) / M2_PER_HA, DECIMALS)
-        figures["loss_layer"] = loss_label
+        loss = zonal.loss_m2.sum(axis=1) / M2_PER_HA
+        columns["loss_ha"] = np.round(loss, DECIMALS).tolist()
+        columns["loss_share"] = np.round(loss / whole, DECIMALS).tolist()
+        columns["loss_no_data_ha"] = np.round(zonal.loss_no_data_m2 / M2_PER_HA, DECIMALS).tolist()
+        columns["loss_layer"] = [_label(layers.loss.citation)] * n
     if layers.forest is not None:
-        forest = float(zonal.forest_m2[i]) / M2_PER_HA
-        figures["forest_2020_ha"] = round(forest, DECIMALS)
-        figures["forest_2020_share"] = round(min(forest / whole, 1.0), DECIMALS) if whole else 0.0
-        gap = float(zonal.forest_no_data_m2[i]) / M2_PER_HA
-        figures["forest_no_data_ha"] = round(gap, DECIMALS)
-        figures["forest_layer"] = forest_label
-    figures["exact"] = bool(zonal.measured[i])  # measured with exactextract, not from its window
-    if i in redone:
-        figures["guard"] = True  # exactextract dropped a cell; measured again, nudged
+        forest = zonal.forest_m2 / M2_PER_HA
+        columns["forest_2020_ha"] = np.round(forest, DECIMALS).tolist()
+        columns["forest_2020_share"] = np.round(np.minimum(forest / whole, 1.0), DECIMALS).tolist()
+        gap = zonal.forest_no_data_m2 / M2_PER_HA
+        columns["forest_no_data_ha"] = np.round(gap, DECIMALS).tolist()
+        columns["forest_layer"] = [_label(layers.forest.citation)] * n
+    columns["exact"] = zonal.measured.tolist()  # measured with exactextract, not from its window
+    return columns
+
+
+def _by_year(zonal: ZonalFigures, i: int) -> dict[str, float]:
+    row = np.round(zonal.loss_m2[i] / M2_PER_HA, DECIMALS).tolist()
+    return {str(year): ha for year, ha in zip(zonal.loss_years, row, strict=True) if ha > 0}

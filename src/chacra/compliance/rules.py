@@ -150,9 +150,13 @@ def reason(code: str, **figures: Any) -> Reason:
     return Reason(code, RULES[code][1] % figures, figures)
 
 
+_RANK: Final = {status: rank for rank, status in enumerate(STATUSES)}
+
+
 def worst(reasons: Iterable[Reason]) -> str:
     """The most severe status among the reasons; compliant when there are none."""
-    return max((r.status for r in reasons), key=STATUSES.index, default=COMPLIANT)
+    statuses = [r.status for r in reasons]
+    return max(statuses, key=_RANK.__getitem__) if statuses else COMPLIANT
 
 
 def _pct(part: float, whole: float | None) -> float:
@@ -197,7 +201,7 @@ def assess(
     reasons.extend(_loss(figures, area_ha))
     reasons.extend(_protected(figures))
     details = flag_details or {}
-    for flag in sorted(flags):
+    for flag in sorted(flags) if flags else ():
         detail = f" ({details[flag]})" if details.get(flag) else ""
         reasons.append(
             reason("quality_flag", flag=FLAG_NAMES.get(flag, flag), flag_code=flag, detail=detail)
