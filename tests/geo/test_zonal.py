@@ -193,3 +193,15 @@ def test_loss_is_never_negative_nor_above_the_plot(seed: int, ha: float, density
     assert loss <= area * (1 + 1e-6)
     if density == 1.0:
         assert loss == pytest.approx(area, rel=1e-6)
+
+
+def test_a_plot_wholly_beyond_the_raster_is_all_no_data(tmp_path) -> None:
+    loss_file, forest_file = _rasters(
+        tmp_path, np.zeros((SIZE, SIZE), np.uint8), np.ones((SIZE, SIZE), np.uint8)
+    )
+    far = shapely.box(WEST - 0.01, NORTH - 0.012, WEST - 0.008, NORTH - 0.010)
+    figures = _figures([far, None], loss_file, forest_file)
+    area = geodesic_area_m2([far])[0]
+    assert figures.loss_no_data_m2.tolist() == pytest.approx([area, 0.0])
+    assert figures.forest_no_data_m2.tolist() == pytest.approx([area, 0.0])
+    assert figures.forest_m2.tolist() == [0.0, 0.0]

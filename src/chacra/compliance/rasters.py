@@ -249,6 +249,8 @@ def _cell_values(
     """The value of each covered cell in each of ``k`` rasters, looked up in its plot's block."""
     block = block_of_plot[cov.owner]
     values = [np.zeros(len(block), dtype=np.int64) for _ in range(k)]
+    if not len(block):
+        return values
     order = np.argsort(block, kind="stable")
     bounds = np.flatnonzero(np.r_[True, block[order][1:] != block[order][:-1], True])
     for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
