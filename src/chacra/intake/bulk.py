@@ -1,16 +1,15 @@
 """New rows, written at once: the fast path of an import.
 
-A row is new when nothing in the registry or elsewhere in the file matches it (DNI, producer
-code, names in the comunidad, plot code, form submission). New rows are validated one by one as
-the per-row path would, then created with one bulk insert per table, each record with its own
-audit entry. Every other row goes through ``RowApplier.apply``, which matches and updates.
+New rows (``chacra.intake.known``) become records, plain values by field: their shapes are
+converted and measured at once (``chacra.intake.shapes``), their fields checked column by
+column as ``full_clean`` would check them (``chacra.intake.records``), their comunidades made
+at once, then each table takes one ``executemany``, every created record with its own audit
+entry (``chacra.accounts.services.records_bulk_create``).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +27,6 @@ from chacra.accounts.services import (
 from chacra.errors import ChacraError, InvalidInput
 from chacra.intake.apply import RowApplier
 from chacra.intake.models import Submission
-from chacra.intake.parse import fold
 from chacra.intake.records import RecordCheck
 from chacra.intake.rows import RowError
 from chacra.intake.shapes import Shapes, shapes_at_once
@@ -51,21 +49,6 @@ FOREIGN_KEYS = [
 ]  # fmt: skip
 # what a plot's first geometry version copies from the plot (PlotGeometryVersion.of)
 VERSIONED = ("boundary", "location", "area_ha", "mapping_method", "mapped_on", "mapped_by_id")
-
-
-def _keys(row: CleanRow) -> list[tuple[str, Any]]:
-    p = row.producer
-    place = RowApplier.comunidad_key(row)
-    keys: list[tuple[str, Any]] = [("names", (*place, fold(p["surnames"]), fold(p["given_names"])))]
-    if p.get("dni"):
-        keys.append(("dni", p["dni"]))
-    if row.producer_code:
-        keys.append(("producer_code", row.producer_code))
-    if row.plot_code:
-        keys.append(("plot_code", row.plot_code))
-    if row.submission is not None:
-        keys.append(("root", (row.submission.source, row.submission.root_id)))
-    return keys
 
 
 def _errors(row: CleanRow, exc: ValidationError) -> list[RowError]:
@@ -115,42 +98,6 @@ class BulkCreator:
         self._plot_check = RecordCheck(
             Plot, exclude=[*FOREIGN_KEYS, "code", "boundary", "location"], model_clean=False
         )
-
-    def split(
-        self, rows: list[CleanRow], errors: list[RowError]
-    ) -> tuple[list[CleanRow], list[CleanRow]]:
-        """(new rows, rows that may match something): one query per kind of key, not per row."""
-        keyed = [(row, _keys(row)) for row in rows]
-        seen = Counter(k for _, keys in keyed for k in keys)
-        existing = self._existing([k for _, keys in keyed for k in keys])
-        new: list[CleanRow] = []
-        other: list[CleanRow] = []
-        for row, keys in keyed:
-            clash = any(seen[k] > 1 or k in existing for k in keys)
-            (other if clash else new).append(row)
-        return new, other
-
-    def _existing(self, keys: Iterable[tuple[str, Any]]) -> set[tuple[str, Any]]:
-        by_kind: dict[str, set[Any]] = {}
-        for kind, value in keys:
-            by_kind.setdefault(kind, set()).add(value)
-        found: set[tuple[str, Any]] = set()
-        dnis = Producer.objects.filter(dni__in=by_kind.get("dni", ())).values_list("dni", flat=True)
-        found |= {("dni", d) for d in dnis}
-        codes = Producer.objects.filter(code__in=by_kind.get("producer_code", ()))
-        found |= {("producer_code", c) for c in codes.values_list("code", flat=True)}
-        plots = Plot.objects.filter(code__in=by_kind.get("plot_code", ()))
-        found |= {("plot_code", c) for c in plots.values_list("code", flat=True)}
-        roots = {r for _, r in by_kind.get("root", ())}
-        subs = Submission.objects.filter(root_id__in=roots).values_list("source", "root_id")
-        found |= {("root", tuple(s)) for s in subs}
-        distritos = {d for d, _, _, _ in by_kind.get("names", ())}
-        people = Producer.objects.filter(comunidad__distrito_id__in=distritos).values_list(
-            "comunidad__distrito_id", "comunidad__name", "surnames", "given_names"
-        )
-        for d, c, s, g in people:
-            found.add(("names", (d, fold(c), fold(s), fold(g))))
-        return found
 
     def _may_write(self, row: CleanRow) -> str | None:
         """Why the actor may not add a producer in this row's distrito (None: she may)."""

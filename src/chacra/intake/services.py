@@ -28,6 +28,7 @@ from chacra.accounts.scope import scope_for
 from chacra.errors import AccessDenied
 from chacra.intake.apply import RowApplier
 from chacra.intake.bulk import BulkCreator
+from chacra.intake.known import new_and_known
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
 from chacra.intake.rows import RowError, SourceRef
@@ -219,7 +220,7 @@ def import_file(
         with transaction.atomic():
             applier = RowApplier(actor=actor, job=job)
             bulk = BulkCreator(applier)
-            new, others = bulk.split(cleaned, report.errors)
+            new, others = new_and_known(cleaned)
             bulk.create(new, report.errors)
             if progress is not None:
                 progress(len(new), len(cleaned))
