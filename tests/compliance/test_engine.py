@@ -186,3 +186,18 @@ def test_reference_layers_come_from_the_database(db, files) -> None:
     assert from_db.status == from_files.status == "non_compliant"
     assert from_db.figures["protected"][0]["ha"] == from_files.figures["protected"][0]["ha"]
     assert {c["name"] for c in from_db.layers} == {"Hansen GFC", "JRC GFC2020", "WDPA"}
+
+
+def test_reference_layers_are_kept_until_a_layer_changes(db, files) -> None:
+    def register(version: str) -> None:
+        raster_register(actor=None, kind="loss_year", path=files["loss"], name="Hansen GFC",
+                        version=version)  # fmt: skip
+
+    register("v1.12")
+    first = reference_layers()
+    assert reference_layers() is first  # read once, not at every chunk of a run
+    register("v1.13")
+    again = reference_layers()
+    assert again is not first
+    assert again.loss is not None
+    assert again.loss.citation["version"] == "v1.13"

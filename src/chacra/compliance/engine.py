@@ -114,11 +114,23 @@ class ReferenceLayers:
         return tuple(dict(c) for c in cited)
 
 
+_CACHE: dict[tuple[Any, ...], ReferenceLayers] = {}
+
+
 def reference_layers() -> ReferenceLayers:
-    """The registered layers, read from the database once: the latest raster of each kind and
-    every protected-area layer's features."""
+    """The registered layers, read from the database: the latest raster of each kind and every
+    protected-area layer's features. Kept while no layer changes, since a run calls this once per
+    chunk of plots and a national protected-area layer takes a while to read."""
+    from chacra.layers.models import Layer
     from chacra.layers.selectors import latest_layers, protected_area_features
 
+    key = tuple(
+        Layer.objects.filter(kind__in=(*REQUIRED_KINDS, "tmf"))
+        .order_by("id")
+        .values_list("id", "kind", "version", "sha256", "path", "loaded_at")
+    )
+    if key in _CACHE:
+        return _CACHE[key]
     rasters = {
         kind: RasterFile.from_layer(layer)
         for kind, layer in latest_layers(kinds=("loss_year", "forest_2020", "tmf")).items()
@@ -127,12 +139,15 @@ def reference_layers() -> ReferenceLayers:
         ProtectedAreas.build(geoms, names, props, layer=cite["name"], citation=cite)
         for cite, geoms, names, props in protected_area_features()
     ]
-    return ReferenceLayers(
+    layers = ReferenceLayers(
         loss=rasters.get("loss_year"),
         forest=rasters.get("forest_2020"),
         tmf=rasters.get("tmf"),
         protected=ProtectedAreas.combine(parts) if parts else None,
     )
+    _CACHE.clear()
+    _CACHE[key] = layers
+    return layers
 
 
 @dataclass
