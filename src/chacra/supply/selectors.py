@@ -199,7 +199,6 @@ def trace_report(*, scope: Scope, target: Lot | Shipment, flows: bool = False) -
         ),
         key=lambda a: (-a.kg, a.ubigeo),
     )
-    dates = [o.date for o in trace.origins]
     return TraceReport(
         kind=kind,
         target=target,
@@ -223,7 +222,7 @@ def trace_report(*, scope: Scope, target: Lot | Shipment, flows: bool = False) -
                 ).values_list("organisation__name", flat=True)
             )
         ),
-        harvest=(min(dates), max(dates)) if dates else None,
+        harvest=trace.harvest(),
         producers=len(producer_ids),
         lot_codes=dict(Lot.objects.filter(step__in=trace.step_ids).values_list("pk", "code")),
     )
