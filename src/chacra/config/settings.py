@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chacra.layers",
     "chacra.compliance",
     "chacra.supply",
+    "chacra.nurseries",
     "chacra.maps",
     "chacra.web",
 ]
