@@ -282,7 +282,7 @@ def run(argv: list[str]) -> int:
         )
         print(
             f"{'plots':>7} {'a s':>7} {'b s':>7} {'b rio s':>8} {'c s':>8} {'a/b':>6} {'c/a':>6} "
-            f"{'max|a-b| ha':>12} {'(guarded)':>10} {'exact':>6} {'loss':>5} {'pa':>4}"
+            f"{'max|a-b| ha':>12} {'(guarded)':>10} {'guard':>5} {'exact':>6} {'loss':>5} {'pa':>4}"
         )
         for n in sizes:
             polys = everything[:n]
@@ -301,10 +301,11 @@ def run(argv: list[str]) -> int:
             print(
                 f"{n:>7} {a:>7.2f} {b_mem:>7.2f} {b_rio:>8.2f} {c:>8.2f} {a / b:>6.2f} "
                 f"{c / a:>6.1f} {diff.max():>12.6f} {diff[clean].max():>10.6f} "
-                f"{exact:>6} {with_loss:>5} {in_pa:>4}"
+                f"{n - int(clean.sum()):>5} {exact:>6} {with_loss:>5} {in_pa:>4}"
             )
     print("a/b: chacra's whole check over exactextract alone (goal <= 1.5); c/a: the per-plot")
     print("baseline over chacra (goal >= 10); max|a-b|: loss ha per plot (goal <= 0.001), over all")
-    print("plots and over those where exactextract dropped no cell; exact: plots chacra measured")
-    print("with exactextract; loss: plots with loss after 2020; pa: plots in a protected area.")
+    print("plots and over those where exactextract dropped no cell; guard: plots where it dropped")
+    print("one and chacra measured again; exact: plots chacra measured with exactextract; loss:")
+    print("plots with loss after 2020; pa: plots in a protected area.")
     return 0
