@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from chacra.compliance.models import CheckRun
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.registry.models import ExtensionVisit, Plot, Producer
+from tests.supply.scenario import access_objects
 
 ROLES = ["anonymous", "admin", "staff", "regional-sm", "agent-sm-01", "investor", "buyer"]
 USERNAME = {r: (None if r == "anonymous" else r) for r in ROLES}
@@ -77,6 +78,28 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "map-plots-geojson": (None, API_PERSONAL),
     "map-plot-at": (None, _by_role(403, 400, 403)),  # 400: no lon/lat given
     "map-overlay": ("overlay", _by_role(403, 200, 200)),
+    # Supply: staff roles see lots and shipments (names only for their producers); a buyer only
+    # its own shipments (the demo's buyer has none); investors none; origin pages are public.
+    "supply": (None, _by_role(302, 200, 403) | {"buyer": 200}),
+    "supply-lot": ("supply_lot", _by_role(302, 200, 403) | {"buyer": 404}),
+    "supply-shipment": ("supply_shipment", _by_role(302, 200, 403) | {"buyer": 404}),
+    "supply-flags": (None, PAGE_PERSONAL),
+    "supply-statement": ("mine", PAGE_PERSONAL),
+    "supply-statement-pdf": ("mine", PAGE_PERSONAL),
+    "origin-lot": ("lot_origin", OPEN),
+    "origin-shipment": ("shipment_origin", OPEN),
+    "origin-qr": ("lot_qr", OPEN),
+    "api-supply-flags": (None, API_PERSONAL),
+    "api-supply-plot-forward": ("my_plot", API_PERSONAL),
+    "api-supply-producer-forward": ("mine", API_PERSONAL),
+    "api:supply-lot-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
+    "api:supply-lot-detail": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-lot-trace": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-shipment-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
+    "api:supply-shipment-detail": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-shipment-trace": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-purchase-list": (None, API_PERSONAL),
+    "api:supply-purchase-detail": ("supply_purchase", API_PERSONAL),
     "compliance": (None, PAGE_PERSONAL),
     "compliance-run-start": (None, _by_role(302, 405, 405)),  # a POST only
     # Staff's run: the programme sees every run, others only their own.
@@ -142,6 +165,7 @@ def objects(demo_db: Any) -> dict[str, Any]:
             started_by=get_user_model().objects.get(username="staff")
         ).pk,
         "overlay": {"name": "capitals"},
+        **access_objects(mine),
         "distrito": place.distrito.pk,
         "provincia": place.distrito.provincia.pk,
         "departamento": place.distrito.provincia.departamento.pk,

@@ -104,3 +104,25 @@ def build_chain() -> Chain:
         coop, client, a, b, a1, a2, b1, pa, pb, collected, fermented, dried, part_300, part_200,
         shipment,
     )  # fmt: skip
+
+
+def access_objects(producer: Producer) -> dict[str, Any]:
+    """A purchase of the demo producer's beans, made into a dry lot and shipped, for the walk of
+    every route by every role (tests/accounts/test_access.py)."""
+    coop = organisation("Cooperativa Acceso")
+    plot_ = producer.plots.first()
+    assert plot_ is not None
+    bought = buy(coop, producer, "ACC-1", [(plot_, "100")], bean_state="dry")
+    lot = services.lot_collect(actor=None, purchases=[(bought, None)], date=DAY)
+    shipment = services.shipment_make(
+        actor=None, lots=[(lot, "60")], container_number="MSCU0000001", destination="Hamburg",
+        buyer=organisation("Cliente Acceso", OrganisationKind.BUYER), date=DAY,
+    )  # fmt: skip
+    return {
+        "supply_lot": lot.pk,
+        "supply_shipment": shipment.pk,
+        "supply_purchase": bought.pk,
+        "lot_origin": {"public_id": lot.public_id},
+        "shipment_origin": {"public_id": shipment.public_id},
+        "lot_qr": {"kind": "lot", "public_id": lot.public_id},
+    }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("chacra.registry.api_urls")),
     path("intake/", include("chacra.intake.urls")),
     path("map/", include("chacra.maps.urls")),
+    path("supply/", include("chacra.supply.urls")),
     path("compliance/", include("chacra.compliance.urls")),
     path("", include("chacra.web.urls")),
 ]

@@ -25,6 +25,7 @@ from chacra.registry import selectors as registry
 from chacra.registry.models import Graft, Membership, OrganisationKind, Plot, Producer
 from chacra.supply.checks import LotCompliance, compliance_of
 from chacra.supply.models import Lot, ProcessingStep, Purchase, Shipment, StepKind
+from chacra.supply.plausibility import Flag, season_flags
 from chacra.supply.trace import CENT, TraceBack, trace_back, trace_forward
 
 ZERO = Decimal(0)
@@ -82,6 +83,31 @@ def purchase_list(*, scope: Scope) -> QuerySet[Purchase]:
     """Purchases of the producers the caller may see (personal data: names and payments)."""
     producers = registry.producer_list(scope=scope).order_by().values("pk")
     return Purchase.objects.filter(producer__in=producers).select_related("buyer", "producer")
+
+
+def flags_for(*, scope: Scope, season: int) -> list[Flag]:
+    """A season's plausibility flags on the plots, producers and purchases the caller sees."""
+    if not scope.sees_personal_data:
+        raise AccessDenied("plausibility flags name plots and producers (Ley 29733)")
+    flags = season_flags(season=season)
+    if scope.is_programme_wide:
+        return flags
+    producers = set(registry.producer_list(scope=scope).values_list("pk", flat=True))
+    plots = set(
+        Plot.objects.filter(
+            pk__in=[f.plot_id for f in flags if f.plot_id], producer__in=producers
+        ).values_list("pk", flat=True)
+    )
+    purchases = set(
+        Purchase.objects.filter(
+            pk__in=[f.purchase_id for f in flags if f.purchase_id], producer__in=producers
+        ).values_list("pk", flat=True)
+    )
+    return [
+        f
+        for f in flags
+        if f.plot_id in plots or f.producer_id in producers or f.purchase_id in purchases
+    ]
 
 
 # --- trace reports -----------------------------------------------------------------------------

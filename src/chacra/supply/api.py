@@ -1,0 +1,281 @@
+"""REST API for the supply chain: lots, shipments and purchases, their trace back and forward,
+and a season's plausibility flags. Views parse, call a selector or service, serialise."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chacra.accounts.scope import Scope, scope_for
+from chacra.errors import InvalidInput
+from chacra.registry import selectors as registry
+from chacra.registry.models import Organisation
+from chacra.supply import selectors, services
+from chacra.supply.models import Lot, Purchase, Shipment
+from chacra.supply.selectors import TraceReport
+
+
+class LotSerializer(serializers.ModelSerializer[Lot]):
+    custodian = serializers.CharField(source="custodian.name", read_only=True)
+    made_by = serializers.CharField(source="step.kind", read_only=True)
+    made_on = serializers.DateField(source="step.date", read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "code", "public_id", "made_by", "made_on", "custodian", "custody_model",
+                  "bean_state", "flavour", "quality_grade", "kg", "allocated_kg"]  # fmt: skip
+
+
+class ShipmentSerializer(serializers.ModelSerializer[Shipment]):
+    shipper = serializers.CharField(source="shipper.name", read_only=True)
+    buyer = serializers.CharField(source="buyer.name", read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = ["id", "code", "public_id", "container_number", "shipper", "buyer",
+                  "destination", "date", "kg", "custody_model"]  # fmt: skip
+
+
+class PurchaseOriginSerializer(serializers.Serializer[Any]):
+    plot = serializers.CharField(help_text="plot code, e.g. PA000123")
+    kg = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PurchaseSerializer(serializers.ModelSerializer[Purchase]):
+    producer_code = serializers.CharField(source="producer.code", read_only=True)
+    buyer_name = serializers.CharField(source="buyer.name", read_only=True)
+    origins = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Purchase
+        fields = ["id", "buyer", "buyer_name", "receipt_number", "date", "producer",
+                  "producer_code", "bean_state", "flavour", "quality_grade", "kg", "price_per_kg",
+                  "premium_per_kg", "amount_paid", "allocated_kg", "origins"]  # fmt: skip
+
+    def get_origins(self, obj: Purchase) -> list[dict[str, Any]]:
+        return [{"plot": o.plot.code, "kg": str(o.kg)} for o in obj.origins.all()]
+
+
+class PurchaseCreateSerializer(serializers.Serializer[Any]):
+    buyer = serializers.IntegerField(help_text="organisation id")
+    receipt_number = serializers.CharField(max_length=30)
+    date = serializers.DateField()
+    producer = serializers.IntegerField(help_text="producer id")
+    plots = PurchaseOriginSerializer(many=True)
+    bean_state = serializers.CharField()
+    flavour = serializers.CharField()
+    quality_grade = serializers.CharField(required=False, allow_blank=True, default="")
+    price_per_kg = serializers.DecimalField(max_digits=10, decimal_places=2)
+    premium_per_kg = serializers.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    amount_paid = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+
+
+def trace_json(report: TraceReport) -> dict[str, Any]:
+    """A trace report as JSON; ``plots`` only lists what the caller's scope may see."""
+    return {
+        "kind": report.kind,
+        "code": report.target.code,
+        "kg": str(report.kg),
+        "custody_model": report.target.custody_model,
+        "compliance": {
+            "status": report.compliance.status,
+            "plots": report.compliance.counts(),
+            "kg": {k: str(v) for k, v in report.compliance.kg.items()},
+        },
+        "harvest": [str(d) for d in report.harvest] if report.harvest else None,
+        "producers": report.producers,
+        "clones": report.clones,
+        "cooperatives": report.cooperatives,
+        "areas": [
+            {
+                "region": a.region,
+                "distrito": a.distrito,
+                "ubigeo": a.ubigeo,
+                "kg": str(a.kg),
+                "plots": a.plots,
+                "producers": a.producers,
+            }
+            for a in report.areas
+        ],
+        "plots": [
+            {
+                "plot": p.plot_code,
+                "producer": p.producer_code,
+                "name": p.producer_name,
+                "distrito": p.distrito,
+                "kg": str(p.kg),
+                "purchased_kg": str(p.purchased_kg),
+                "purchases": p.purchases,
+            }
+            for p in report.plots
+        ],
+        "kg_outside_your_scope": str(report.hidden_kg),
+        "steps": [
+            {
+                "kind": s.kind,
+                "date": str(s.date),
+                "organisation": s.organisation,
+                "kg_in": str(s.kg_in),
+                "kg_out": str(s.kg_out),
+                "loss_kg": str(s.loss_kg),
+                "lots": s.lots,
+            }
+            for s in report.steps
+        ],
+    }
+
+
+def _scope(request: Any) -> Scope:
+    return scope_for(request.user)
+
+
+class LotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lots (buyers: the lots in their shipments). ``trace``: its plots, with kg."""
+
+    serializer_class = LotSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Lot.objects.none()
+        return selectors.lot_list(scope=_scope(self.request)).order_by("-pk")
+
+    def get_object(self) -> Lot:
+        return selectors.lot_get(scope=_scope(self.request), pk=int(self.kwargs["pk"]))
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True)
+    def trace(self, request: Request, pk: str) -> Response:
+        report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
+        return Response(trace_json(report))
+
+
+class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shipments (buyers: their own). ``trace``: origin by distrito; plots for staff roles."""
+
+    serializer_class = ShipmentSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Shipment.objects.none()
+        return selectors.shipment_list(scope=_scope(self.request)).order_by("-pk")
+
+    def get_object(self) -> Shipment:
+        return selectors.shipment_get(scope=_scope(self.request), pk=int(self.kwargs["pk"]))
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True)
+    def trace(self, request: Request, pk: str) -> Response:
+        report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
+        return Response(trace_json(report))
+
+
+class PurchaseViewSet(
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Purchases of the producers you see; POST records one (plots with kg each)."""
+
+    serializer_class = PurchaseSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Purchase.objects.none()
+        return (
+            selectors.purchase_list(scope=_scope(self.request))
+            .prefetch_related("origins__plot")
+            .order_by("-date", "-pk")
+        )
+
+    @extend_schema(request=PurchaseCreateSerializer, responses=PurchaseSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = PurchaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        producer = registry.producer_get(scope=_scope(self.request), pk=v["producer"])
+        buyer = Organisation.objects.filter(pk=v["buyer"]).first()
+        if buyer is None:
+            raise InvalidInput(f"buyer: no organisation with id {v['buyer']}", field="buyer")
+        purchase = services.purchase_record(
+            actor=request.user, buyer=buyer, receipt_number=v["receipt_number"], date=v["date"],
+            producer=producer, origins=[(o["plot"], o["kg"]) for o in v["plots"]],
+            bean_state=v["bean_state"], flavour=v["flavour"], quality_grade=v["quality_grade"],
+            price_per_kg=v["price_per_kg"], premium_per_kg=v["premium_per_kg"],
+            amount_paid=v.get("amount_paid"), bought_by=request.user, source="api",
+        )  # fmt: skip
+        return Response(PurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED)
+
+
+class ForwardView(APIView):
+    """Every lot and shipment holding beans of a plot or producer, with kg."""
+
+    of = "plot"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(self.request)
+        if self.of == "plot":
+            lines = selectors.forward_report(
+                scope=scope, plot=registry.plot_get(scope=scope, pk=pk)
+            )
+        else:
+            producer = registry.producer_get(scope=scope, pk=pk)
+            lines = selectors.forward_report(scope=scope, producer=producer)
+        return Response(
+            {
+                "holdings": [
+                    {
+                        "kind": h.kind,
+                        "id": h.id,
+                        "code": h.code,
+                        "date": str(h.date),
+                        "holder": h.custodian,
+                        "kg": str(h.kg),
+                        "purchased_kg": str(h.purchased_kg),
+                        "share": round(h.share, 4),
+                    }
+                    for h in lines
+                ]
+            }
+        )
+
+
+class FlagsView(APIView):
+    """A season's plausibility flags, each naming its figures."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("season", OpenApiTypes.INT, description="e.g. 2015")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        text = request.query_params.get("season") or str(timezone.localdate().year)
+        if not text.isdigit():
+            raise InvalidInput(f"season: {text!r} is not a year such as 2015", field="season")
+        flags = selectors.flags_for(scope=_scope(self.request), season=int(text))
+        return Response(
+            {
+                "season": int(text),
+                "flags": [
+                    {
+                        "code": f.code,
+                        "message": f.message,
+                        "plot": f.plot_id,
+                        "producer": f.producer_id,
+                        "purchase": f.purchase_id,
+                        "figures": f.figures,
+                    }
+                    for f in flags
+                ],
+            }
+        )

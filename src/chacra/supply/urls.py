@@ -1,0 +1,20 @@
+from django.urls import path
+
+from chacra.supply import views
+
+urlpatterns = [
+    path("", views.supply_home, name="supply"),
+    path("lots/<int:pk>/", views.lot_page, name="supply-lot"),
+    path("shipments/<int:pk>/", views.shipment_page, name="supply-shipment"),
+    path("flags/", views.flags_page, name="supply-flags"),
+    path("producers/<int:pk>/statement/", views.statement_page, name="supply-statement"),
+    path("producers/<int:pk>/statement.pdf", views.statement_pdf_view, name="supply-statement-pdf"),
+    path("origin/lot/<str:public_id>/", views.origin_page, {"kind": "lot"}, name="origin-lot"),
+    path(
+        "origin/shipment/<str:public_id>/",
+        views.origin_page,
+        {"kind": "shipment"},
+        name="origin-shipment",
+    ),
+    path("origin/<str:kind>/<str:public_id>/qr.svg", views.origin_qr, name="origin-qr"),
+]

@@ -1,0 +1,188 @@
+"""Pages: lots and shipments with their trace and flow diagram, plausibility flags, producers'
+statements, and the public origin pages that QR codes lead to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chacra.accounts.scope import scope_for
+from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.supply import selectors
+from chacra.supply.flow import flow_svg
+from chacra.supply.models import Lot, Shipment
+from chacra.supply.origin import origin_of
+from chacra.supply.plausibility import season_bounds
+from chacra.supply.qr import qr_svg
+from chacra.supply.statements import statement_for, statement_pdf
+
+
+def _errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """chacra's errors as HTTP: refused 403, not found 404, bad input 400."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except InvalidInput as exc:
+            return render(request, "web/error.html", {"message": exc.message}, status=400)
+
+    return wrapped
+
+
+@login_required
+@_errors
+def supply_home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "supply/home.html",
+        {
+            "shipments": selectors.shipment_list(scope=scope)[:50],
+            "lots": selectors.lot_list(scope=scope)[:50],
+            "season": timezone.localdate().year,
+        },
+    )
+
+
+def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
+    scope = scope_for(request.user)
+    report = selectors.trace_report(scope=scope, target=target, flows=True)
+    kind = report.kind
+    return render(
+        request,
+        "supply/trace.html",
+        {
+            "report": report,
+            "target": target,
+            "flow": flow_svg(report),
+            "sees_people": scope.sees_personal_data,
+            "origin_url": request.build_absolute_uri(
+                reverse(f"origin-{kind}", kwargs={"public_id": target.public_id})
+            ),
+            "qr_url": reverse("origin-qr", kwargs={"kind": kind, "public_id": target.public_id}),
+        },
+    )
+
+
+@login_required
+@_errors
+def lot_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _trace_page(request, selectors.lot_get(scope=scope_for(request.user), pk=pk))
+
+
+@login_required
+@_errors
+def shipment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _trace_page(request, selectors.shipment_get(scope=scope_for(request.user), pk=pk))
+
+
+def season_from(params: Any) -> int:
+    text = params.get("season") or str(timezone.localdate().year)
+    if not (text.isdigit() and 1990 <= int(text) <= 2100):
+        raise InvalidInput(f"season: {text!r} is not a year such as 2015", field="season")
+    return int(text)
+
+
+@login_required
+@_errors
+def flags_page(request: HttpRequest) -> HttpResponse:
+    season = season_from(request.GET)
+    flags = selectors.flags_for(scope=scope_for(request.user), season=season)
+    return render(
+        request,
+        "supply/flags.html",
+        {"flags": flags, "season": season, "bounds": season_bounds(season)},
+    )
+
+
+def _day(params: Any, name: str) -> dt.date | None:
+    text = params.get(name) or ""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{name}: {text!r} is not a date such as 2015-06-30", field=name
+        ) from None
+
+
+@login_required
+@_errors
+def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = statement_for(
+        scope=scope_for(request.user),
+        producer_pk=pk,
+        start=_day(request.GET, "from"),
+        end=_day(request.GET, "to"),
+    )
+    return render(
+        request,
+        "supply/statement.html",
+        {"statement": statement, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@_errors
+def statement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = statement_for(
+        scope=scope_for(request.user),
+        producer_pk=pk,
+        start=_day(request.GET, "from"),
+        end=_day(request.GET, "to"),
+    )
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    name = f"statement-{statement.producer.code}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+# --- public: the pages QR codes lead to (no login, no personal data) ---------------------------
+
+
+def _public(kind: str, public_id: str) -> Lot | Shipment:
+    model = Lot if kind == "lot" else Shipment
+    found = model.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("no such lot or shipment")
+    return found
+
+
+@require_GET
+def origin_page(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+    target = _public(kind, public_id)
+    return render(
+        request,
+        "supply/origin.html",
+        {
+            "origin": origin_of(target),
+            "qr_url": reverse("origin-qr", kwargs={"kind": kind, "public_id": public_id}),
+        },
+    )
+
+
+@require_GET
+def origin_qr(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
+    if kind not in ("lot", "shipment"):
+        raise Http404("no such kind")
+    target = _public(kind, public_id)
+    url = request.build_absolute_uri(
+        reverse(f"origin-{kind}", kwargs={"public_id": target.public_id})
+    )
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
