@@ -312,7 +312,10 @@ def test_star_shaped_walks_give_the_walked_area(
     assert_adds_up(result)
     assert result.problems == ()
     assert result.area_ha is not None
-    assert result.area_ha * 1e4 == pytest.approx(true_area_m2(star, there), rel=0.03)
+    # Visvalingam-Whyatt at the GPS accuracy (5 m) may drop a blunt corner of the walked shape,
+    # changing the area by less than 25 m2 each time: on the smallest stars that is above 3%.
+    true = true_area_m2(star, there)
+    assert abs(result.area_ha * 1e4 - true) <= max(0.03 * true, vertices * 5.0**2)
 
 
 fix = st.one_of(st.floats(-0.002, 0.002), st.just(float("nan")))
