@@ -16,11 +16,21 @@ import shapely
 from chacra.layers.services import protected_areas_load, raster_register
 from chacra.registry.models import Plot
 from chacra.registry.services import plot_register
-from tests.factories import ComunidadFactory, ProducerFactory, plot_polygon
+from tests.factories import (
+    ComunidadFactory,
+    DepartamentoFactory,
+    DistritoFactory,
+    ProducerFactory,
+    ProvinciaFactory,
+    plot_polygon,
+)
 from tests.layers.files import raster_write, vector_write
 
 WEST, NORTH, RES = -76.75, -7.10, 0.00025
 WIDTH, HEIGHT = 600, 400  # 0.15 x 0.10 degrees
+#: A region of its own, so that runs and pages can be limited to the scenario's plots even when
+#: the session's demo programme is in the database too.
+REGION = "98"
 
 
 @dataclass
@@ -47,7 +57,13 @@ class Scenario:
 
 def scenario_build(folder: Path) -> Scenario:
     """The three plots, a forest mask, a 2022 loss raster and a parque nacional, registered."""
-    producer = ProducerFactory(comunidad=ComunidadFactory())
+    region = DepartamentoFactory(ubigeo=REGION, name="Región de prueba")
+    distrito = DistritoFactory(
+        ubigeo=f"{REGION}0101", name="Distrito de prueba",
+        provincia=ProvinciaFactory(ubigeo=f"{REGION}01", name="Provincia de prueba",
+                                   departamento=region),
+    )  # fmt: skip
+    producer = ProducerFactory(comunidad=ComunidadFactory(distrito=distrito))
     plots = [
         plot_register(actor=None, producer=producer, boundary=plot_polygon(lon, lat, 1.5, seed))
         for seed, (lon, lat) in enumerate([(-76.70, -7.16), (-76.65, -7.13), (-76.62, -7.17)])

@@ -15,7 +15,7 @@ from chacra.accounts.scope import Scope
 from chacra.accounts.services import user_set_role
 from chacra.compliance import jobs, services
 from chacra.compliance.models import CheckRun, RunStatus
-from tests.compliance.scenario import Scenario, scenario_build
+from tests.compliance.scenario import REGION, Scenario, scenario_build
 from tests.factories import UserFactory
 
 
@@ -41,7 +41,7 @@ def test_staff_see_counts_and_the_plots_that_need_attention(world: Scenario) -> 
     services.plots_check(
         actor=staff, scope=Scope(role=Role.STAFF), plot_ids=[p.pk for p in world.plots]
     )
-    page = client.get(reverse("compliance"))
+    page = client.get(reverse("compliance"), {"region": REGION})
     assert page.status_code == 200
     counts = page.context["counts"]
     assert (counts["compliant"], counts["non_compliant"], counts["unchecked"]) == (1, 2, 0)
@@ -50,13 +50,13 @@ def test_staff_see_counts_and_the_plots_that_need_attention(world: Scenario) -> 
     assert sorted(listed) == sorted([world.cleared.code, world.in_park.code])
     body = page.content.decode()
     assert "Parque Nacional Prueba" in body
-    only_ok = client.get(reverse("compliance"), {"status": "compliant"})
+    only_ok = client.get(reverse("compliance"), {"status": "compliant", "region": REGION})
     assert [c.plot.code for c in only_ok.context["page"]] == [world.clean.code]
 
 
 def test_starting_a_run_from_the_page_and_following_it(world: Scenario) -> None:
     client, _staff = _client(Role.STAFF, world, "staff-run")
-    answer = client.post(reverse("compliance-run-start"), {"region": ""})
+    answer = client.post(reverse("compliance-run-start"), {"region": REGION})
     run = CheckRun.objects.get()
     assert answer.status_code == 302
     assert answer["Location"] == reverse("compliance-run", args=[run.pk])
@@ -91,7 +91,7 @@ def test_the_export_page_gives_the_files_and_lists_refusals(world: Scenario) -> 
     services.plots_check(
         actor=staff, scope=Scope(role=Role.STAFF), plot_ids=[p.pk for p in world.plots]
     )
-    page = client.post(reverse("compliance-export"), {"region": ""})
+    page = client.post(reverse("compliance-export"), {"region": REGION})
     assert page.status_code == 200
     result = page.context["result"]
     assert result.plots == [world.clean.code]
