@@ -426,12 +426,6 @@ def _batch_clone(
             f"clone: {BatchKind(kind).label} carry no cacao clone; accepted: no clone",
             field="clone",
         )
-    if chosen is None and kind in rules.CLONE_REQUIRED:
-        raise InvalidInput(
-            "clone: budwood sticks are cut from one clone; accepted: a clone code or a material "
-            "source",
-            field="clone",
-        )
     return chosen
 
 
@@ -533,6 +527,12 @@ def batch_start(
         _require_holder_write(actor, origin)
     elif origin_count is not None:
         raise InvalidInput("origin_count: given without an origin batch", field="origin_count")
+    if chosen is None and kind in rules.CLONE_REQUIRED:
+        raise InvalidInput(
+            "clone: budwood sticks are cut from one clone; accepted: a clone code, a material "
+            "source or an origin batch of budwood",
+            field="clone",
+        )
     batch = Batch(
         code=_code("B", Batch, code),
         kind=kind,
@@ -813,9 +813,8 @@ def planting_material_link(
         )
     linked = PlantingMaterial.objects.filter(distribution=locked)
     if linked.filter(planting=planting, graft=graft).exists():
-        raise Conflict(
-            f"distribution: {locked.code} is already linked to this {target._meta.verbose_name}"
-        )
+        what = "grafting" if graft is not None else "planting"
+        raise Conflict(f"distribution: {locked.code} is already linked to this {what}")
     left = locked.count - (linked.aggregate(n=Sum("count"))["n"] or 0)
     wanted = left if count is None else count_value(count, "count")
     if wanted <= 0 or wanted > left:
