@@ -20,12 +20,9 @@ from django.db.models import Q
 from chacra.accounts.scope import Scope
 from chacra.nurseries.models import (
     Batch,
-    BatchKind,
     Distribution,
     MaterialSource,
-    NurseryKind,
     PlantingMaterial,
-    SourceKind,
 )
 from chacra.nurseries.selectors import require_personal
 from chacra.registry import selectors as registry
@@ -57,12 +54,11 @@ class Step:
     nursery: str = ""  # the nursery's code, for batches held at one
 
     def describe(self) -> str:
-        """One line for the command line."""
-        label = BatchKind(self.material).label if self.material in BatchKind.values else ""
+        """One line for the command line (English, with chacra's codes for kinds)."""
+        kind = self.material.replace("_", " ")
         if self.kind == "source":
-            kind = SourceKind(self.material).label.lower()
             return f"{self.code}: {kind} {self.clone} {self.where} ({self.distrito})"
-        what = " ".join(x for x in (f"{self.count:,}", label.lower(), self.clone) if x)
+        what = " ".join(x for x in (f"{self.count:,}", kind, self.clone) if x)
         return f"{self.code} {self.date or ''}: {what} {self.where} ({self.distrito})"
 
 
@@ -111,7 +107,7 @@ def _nursery_phrase(batch: Batch) -> str:
     n = batch.nursery
     if n is None:
         return ""
-    return f"at {n.name} ({n.code}, {NurseryKind(n.kind).label.lower()})"
+    return f"at {n.name} ({n.code}, {n.kind} nursery)"
 
 
 def batch_step(batch: Batch) -> Step:
