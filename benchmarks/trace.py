@@ -45,7 +45,7 @@ bought(purchase_id, t, m) AS (
     FROM up
     CROSS JOIN supply_processingstep s
     CROSS JOIN supply_allocation a
-    WHERE s.id = up.step_id AND a.step_id = up.step_id AND a.purchase_id IS NOT NULL
+    WHERE s.id = up.step_id AND a.step_id = up.step_id
     GROUP BY a.purchase_id
 )
 SELECT pp.plot_id, SUM(b.t * pp.kg / p.kg), SUM(b.m * pp.kg / p.kg)

@@ -48,25 +48,19 @@ SEED_SHIPMENT = (
     "SELECT l.step_id FROM supply_allocation a JOIN supply_lot l ON l.id = a.lot_id "
     "WHERE a.shipment_id = %s"
 )
-# Kind 0: an allocation into an upstream step (its source lot's step and kg, the step's totals).
-# Kind 1: a plot of origin of a purchase taken by an upstream step.
+# Every allocation into an upstream step, with its source lot's step, the step's totals, and
+# for a purchase each of its plots (one row per plot) with the plot's share of the purchase.
 BACK = """
-, edge AS (
-    SELECT a.step_id, CAST(a.kg AS DOUBLE PRECISION) AS kg, a.purchase_id, a.lot_id,
-           l.step_id AS lot_step, CAST(s.input_kg AS DOUBLE PRECISION) AS input_kg,
-           CAST(s.output_kg AS DOUBLE PRECISION) AS output_kg
-    FROM supply_allocation a
-    JOIN supply_processingstep s ON s.id = a.step_id
-    LEFT JOIN supply_lot l ON l.id = a.lot_id
-    WHERE a.step_id IN (SELECT step_id FROM up)
-)
-SELECT 0, step_id, kg, purchase_id, lot_id, lot_step, input_kg, output_kg, NULL FROM edge
-UNION ALL
-SELECT 1, p.producer_id, CAST(pp.kg AS DOUBLE PRECISION), pp.purchase_id, pp.plot_id, NULL,
-       CAST(p.kg AS DOUBLE PRECISION), NULL, p.date
-FROM supply_purchaseplot pp
-JOIN supply_purchase p ON p.id = pp.purchase_id
-WHERE pp.purchase_id IN (SELECT purchase_id FROM edge WHERE purchase_id IS NOT NULL)
+SELECT a.step_id, CAST(a.kg AS DOUBLE PRECISION), a.lot_id, l.step_id,
+       CAST(s.input_kg AS DOUBLE PRECISION), CAST(s.output_kg AS DOUBLE PRECISION),
+       a.purchase_id, pp.plot_id, CAST(pp.kg AS DOUBLE PRECISION) / p.kg, p.producer_id,
+       CAST(p.date AS TEXT)
+FROM supply_allocation a
+JOIN supply_processingstep s ON s.id = a.step_id
+LEFT JOIN supply_lot l ON l.id = a.lot_id
+LEFT JOIN supply_purchase p ON p.id = a.purchase_id
+LEFT JOIN supply_purchaseplot pp ON pp.purchase_id = a.purchase_id
+WHERE a.step_id IN (SELECT step_id FROM up)
 """
 SHIPMENT_INPUTS = (
     "SELECT CAST(a.kg AS DOUBLE PRECISION), a.lot_id, l.step_id FROM supply_allocation a "
@@ -127,7 +121,7 @@ class OriginShare(NamedTuple):
     plot_id: int
     purchase_id: int
     producer_id: int
-    date: Any  # a date, or its ISO text from SQLite (compare as is, convert with ``day_of``)
+    date: str  # ISO text: compares as dates do (convert with ``day_of``)
     kg: float
     purchased_kg: float
 
@@ -213,41 +207,35 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
         rows = cursor.fetchall()
     inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     totals: dict[int, tuple[float, float]] = {}
-    plots: list[tuple[Any, ...]] = []
     for row in rows:
-        if row[0] == 0:
-            inputs[row[1]].append(row)
-            totals[row[1]] = (row[6], row[7])
-        else:
-            plots.append(row)
-    t_purchase: dict[int, float] = {}
-    m_purchase: dict[int, float] = {}
+        inputs[row[0]].append(row)
+        totals[row[0]] = (row[4], row[5])
+    found: dict[tuple[int, int], list[Any]] = {}  # (purchase, plot): [t, m, producer, date]
+    bought: dict[tuple[int, int], float] = defaultdict(float)  # (purchase, step): t, for flows
     # Later steps first: a step's input lots were all made by steps with smaller ids.
     for step in sorted(inputs, reverse=True):
         kg_in, kg_out = totals[step]
         t_per_kg, m_per_kg = t_step[step] / kg_in, m_step[step] / kg_out
-        for _, _, kg, purchase, lot, lot_step, *_ in inputs[step]:
+        for _, kg, lot, lot_step, _i, _o, purchase, plot, share, producer, date in inputs[step]:
             t, m = t_per_kg * kg, m_per_kg * kg
-            if purchase is not None:
-                t_purchase[purchase] = t_purchase.get(purchase, 0.0) + t
-                m_purchase[purchase] = m_purchase.get(purchase, 0.0) + m
-                if flows:
-                    edges.append(Flow("purchase", purchase, None, step, kg_of(t)))
-            else:
+            if purchase is None:
                 t_step[lot_step] += t
                 m_step[lot_step] += m
                 if flows:
                     edges.append(Flow("lot", lot, lot_step, step, kg_of(t)))
+                continue
+            acc = found.get((purchase, plot))
+            if acc is None:
+                found[(purchase, plot)] = [t * share, m * share, producer, date]
+            else:
+                acc[0] += t * share
+                acc[1] += m * share
+            if flows:
+                bought[(purchase, step)] += t * share
+    edges += [Flow("purchase", p, None, step, kg_of(t)) for (p, step), t in bought.items()]
     origins = [
-        OriginShare(
-            plot,
-            purchase,
-            producer,
-            date,
-            t_purchase[purchase] * kg / purchase_kg,
-            m_purchase[purchase] * kg / purchase_kg,
-        )
-        for _, producer, kg, purchase, plot, _, purchase_kg, _o, date in plots
+        OriginShare(plot, purchase, producer, date, t, m)
+        for (purchase, plot), (t, m, producer, date) in found.items()
     ]
     return TraceBack(kind, target.pk, target.kg, origins, sorted(inputs), edges)
 
