@@ -18,5 +18,10 @@ def test_bench_demo_small_prints_time_and_memory(capsys: pytest.CaptureFixture[s
 
 
 def test_unknown_benchmark_lists_the_known_ones() -> None:
-    with pytest.raises(CommandError, match="available: demo"):
+    with pytest.raises(
+        CommandError, match=r"no benchmark 'nope' in .*; available: .*\bdemo\b"
+    ) as err:
         call_command("bench", "nope", stdout=io.StringIO())
+    listed = str(err.value).rsplit("available: ", 1)[1].split(", ")
+    assert listed == sorted(listed)
+    assert {"demo", "intake", "tiles", "map"} <= set(listed)
