@@ -6,6 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from django.utils import translation
+
 from chacra.registry.models import Planting
 from chacra.supply.plausibility import (
     OVER_YIELD,
@@ -16,6 +19,12 @@ from chacra.supply.plausibility import (
 )
 from tests.factories import ProducerFactory
 from tests.supply.scenario import Chain, buy, plot
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
 
 
 def _codes(flags: list[Any]) -> dict[str, list[Any]]:
