@@ -163,6 +163,8 @@ def _draw(nodes: dict[str, _Node], bands: dict[tuple[str, str], float], columns:
             f'<g class="node"><rect x="{x(n.column):.1f}" y="{n.y:.1f}" width="{COLUMN * 0.8:.1f}"'
             f' height="{n.h:.1f}" fill="#7a4a1e" rx="2"/><text x="{x(n.column) + 4:.1f}" '
             f'y="{n.y + 11:.1f}" font-size="10" fill="#fff">{escape(n.label)}</text>'
+            f'<text x="{x(n.column) + 4:.1f}" y="{n.y + 23:.1f}" font-size="10" fill="#fff">'
+            f"{n.kg:,.0f} kg</text>"
             f"<title>{escape(n.label)}: {n.kg:.2f} kg</title></g>"
         )
     parts.append("</svg>")
