@@ -11,28 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import transaction
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
 from chacra.accounts.services import instance_save, instances_bulk_create
-from chacra.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from chacra.errors import AccessDenied, Conflict, InvalidInput
 from chacra.registry.models import Comunidad, Organisation, OrganisationKind, Plot, Producer
 from chacra.registry.services import next_codes
 from chacra.supply import rules
+from chacra.supply.kilos import LotOutput, lock, same, step_record, take, wanted
 from chacra.supply.models import (
     Allocation,
     BeanState,
     BuyerAccess,
-    CustodyModel,
     CustodyTransfer,
     Facility,
     FlavourClass,
@@ -44,8 +40,8 @@ from chacra.supply.models import (
     StepKind,
 )
 from chacra.supply.models.purchases import PURCHASE_STATES
+from chacra.supply.values import choice, kg_value, money_value, not_future, public_id
 
-M = TypeVar("M", Purchase, Lot)
 BUYING_KINDS = (
     OrganisationKind.BUYER,
     OrganisationKind.COOPERATIVE,
@@ -73,56 +69,6 @@ def require_supply_write(actor: Any, producer: Producer | None = None) -> None:
             return
         raise AccessDenied(f"producer {producer.code} is outside your region")
     raise AccessDenied("your role cannot record purchases, lots or shipments")
-
-
-def kg_value(value: Any, field: str, what: str = "") -> Decimal:
-    """A weight in kg: a positive number with at most two decimals, as Decimal."""
-    label = f"{what}: " if what else ""
-    try:
-        kg = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(
-            f"{field}: {label}{value!r} is not a weight; accepted: kg such as 125.5", field=field
-        ) from None
-    if not kg.is_finite() or kg <= 0:
-        raise InvalidInput(
-            f"{field}: {label}{value} kg is not accepted; accepted: more than 0 kg", field=field
-        )
-    if kg != kg.quantize(rules.KG_STEP):
-        raise InvalidInput(
-            f"{field}: {label}{value} kg has more than two decimals; accepted: e.g. 125.25",
-            field=field,
-        )
-    return kg.quantize(rules.KG_STEP)
-
-
-def _money(value: Any, field: str) -> Decimal:
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{field}: {value!r} is not an amount in soles", field=field) from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidInput(f"{field}: {value} is not accepted; accepted: 0 or more", field=field)
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _choice(value: str, allowed: Sequence[str], field: str) -> str:
-    if value not in allowed:
-        raise InvalidInput(
-            f"{field}: {value!r} is not accepted; use one of {', '.join(allowed)}", field=field
-        )
-    return value
-
-
-def _not_future(day: dt.date, field: str = "date") -> None:
-    if day > timezone.localdate():
-        raise InvalidInput(
-            f"{field}: {day} is in the future; accepted: today or earlier", field=field
-        )
-
-
-def _public_id() -> str:
-    return secrets.token_urlsafe(12)
 
 
 # --- facilities and buyer logins ---------------------------------------------------------------
@@ -224,15 +170,16 @@ def purchase_record(
     receipt = receipt_number.strip()
     if not receipt:
         raise InvalidInput("receipt_number: empty; accepted: the receipt's number", field="receipt")
-    _choice(buyer.kind, BUYING_KINDS, "buyer")
-    _choice(bean_state, PURCHASE_STATES, "bean_state")
-    _choice(flavour, [FlavourClass.FINE_FLAVOUR, FlavourClass.CONVENTIONAL], "flavour")
-    _not_future(date)
+    choice(buyer.kind, BUYING_KINDS, "buyer")
+    choice(bean_state, PURCHASE_STATES, "bean_state")
+    choice(flavour, [FlavourClass.FINE_FLAVOUR, FlavourClass.CONVENTIONAL], "flavour")
+    not_future(date)
     plots = _plots_of(producer, origins)
     kg = sum((k for _, k in plots), Decimal(0))
-    price, premium = _money(price_per_kg, "price_per_kg"), _money(premium_per_kg, "premium_per_kg")
+    price = money_value(price_per_kg, "price_per_kg")
+    premium = money_value(premium_per_kg, "premium_per_kg")
     due = (kg * (price + premium)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    paid = due if amount_paid is None else _money(amount_paid, "amount_paid")
+    paid = due if amount_paid is None else money_value(amount_paid, "amount_paid")
     if abs(paid - due) > MONEY_TOLERANCE:
         raise InvalidInput(
             f"amount_paid: S/ {paid} does not match {kg} kg x (S/ {price} + S/ {premium} premium)"
@@ -270,198 +217,6 @@ def purchase_record(
     return purchase
 
 
-# --- taking kilos ------------------------------------------------------------------------------
-
-
-def _wanted(items: Sequence[tuple[Any, Any]], what: str) -> dict[int, Decimal | None]:
-    wanted: dict[int, Decimal | None] = {}
-    for item, kg in items:
-        pk = item if isinstance(item, int) else item.pk
-        if pk in wanted:
-            raise InvalidInput(f"inputs: {what} {pk} is listed twice", field="inputs")
-        wanted[pk] = None if kg is None else kg_value(kg, "inputs", f"{what} {pk}")
-    return wanted
-
-
-def _lock(model: type[M], wanted: dict[int, Decimal | None], what: str) -> list[tuple[M, Decimal]]:
-    """The rows, locked in id order, with the kilos to take from each (all that is left if None).
-
-    Refuses, before anything is written, kilos a row does not have left.
-    """
-    rows = {r.pk: r for r in model.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
-    missing = sorted(set(wanted) - set(rows))
-    if missing:
-        raise NotFound(f"inputs: no {what} with id {', '.join(map(str, missing))}")
-    out = []
-    for pk, asked in wanted.items():
-        row = rows[pk]
-        left = row.kg - row.allocated_kg
-        take = left if asked is None else asked
-        if take <= 0 or take > left:
-            label = row.receipt_number if isinstance(row, Purchase) else row.code
-            raise Conflict(
-                f"inputs: {what} {label} has {left} kg left ({row.allocated_kg} of {row.kg} kg "
-                f"already used); cannot take {take} kg; accepted: at most {left} kg",
-                field="inputs",
-            )
-        out.append((row, take))
-    return out
-
-
-def _take(taken: Sequence[tuple[M, Decimal]]) -> None:
-    """Count the kilos taken on each source; the database refuses any count past its kg."""
-    for row, kg in taken:
-        try:
-            with transaction.atomic():
-                type(row).objects.filter(pk=row.pk).update(allocated_kg=F("allocated_kg") + kg)
-        except IntegrityError as exc:  # another transaction took them first
-            raise Conflict(
-                f"inputs: the kilos of {row} were taken meanwhile", field="inputs"
-            ) from exc
-        row.allocated_kg += kg
-
-
-# --- processing --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LotOutput:
-    """One lot a step makes: its kilos, and for sorting its grade."""
-
-    kg: Any
-    quality_grade: str = ""
-    code: str | None = None
-
-
-def _traits(row: Purchase | Lot) -> rules.InputTraits:
-    if isinstance(row, Purchase):
-        return rules.InputTraits(
-            f"purchase {row.receipt_number}",
-            CustodyModel.IDENTITY_PRESERVED,
-            row.flavour,
-            frozenset({row.producer_id}),
-        )
-    return rules.InputTraits(
-        f"lot {row.code}",
-        row.custody_model,
-        row.flavour,
-        frozenset({row.producer_id}) if row.producer_id else frozenset(),
-    )
-
-
-def _holder(row: Purchase | Lot) -> int:
-    return row.buyer_id if isinstance(row, Purchase) else row.custodian_id
-
-
-def _same(values: set[Any], field: str, message: str) -> Any:
-    if len(values) != 1:
-        raise InvalidInput(f"{field}: {message}", field=field)
-    return next(iter(values))
-
-
-def _step_record(
-    *,
-    actor: Any,
-    kind: str,
-    taken: Sequence[tuple[Purchase, Decimal]] | Sequence[tuple[Lot, Decimal]],
-    outputs: Sequence[LotOutput],
-    date: dt.date,
-    ratio: Decimal | None,
-    custody_model: str | None,
-    facility: Facility | None,
-    notes: str,
-    source: str,
-) -> tuple[ProcessingStep, list[Lot]]:
-    rule = rules.STEP_RULES[kind]
-    _not_future(date)
-    n_in, n_out = len(taken), len(outputs)
-    if n_in < rule.min_inputs or (rule.max_inputs is not None and n_in > rule.max_inputs):
-        most = rule.max_inputs if rule.max_inputs is not None else "any number"
-        raise InvalidInput(
-            f"inputs: a {kind} step takes {rule.min_inputs} to {most} inputs, not {n_in}",
-            field="inputs",
-        )
-    if n_out < rule.min_outputs or (rule.max_outputs is not None and n_out > rule.max_outputs):
-        most = rule.max_outputs if rule.max_outputs is not None else "any number"
-        raise InvalidInput(
-            f"outputs: a {kind} step makes {rule.min_outputs} to {most} lots, not {n_out}",
-            field="outputs",
-        )
-    out_kg = [kg_value(o.kg, "outputs", f"output {i + 1}") for i, o in enumerate(outputs)]
-    rows = [r for r, _ in taken]
-    organisation_id = _same(
-        {_holder(r) for r in rows},
-        "inputs",
-        "the inputs are held by different organisations; a step works on one organisation's "
-        "beans: transfer custody first",
-    )
-    state = _same(
-        {r.bean_state for r in rows},
-        "inputs",
-        f"the inputs are in different states ({', '.join(sorted({r.bean_state for r in rows}))}); "
-        "accepted: one state",
-    )
-    if state not in rule.input_states:
-        raise InvalidInput(
-            f"inputs: a {kind} step takes {' or '.join(rule.input_states)} beans, not {state}",
-            field="inputs",
-        )
-    ratio = rules.step_ratio(kind, ratio)
-    total_in = sum((kg for _, kg in taken), Decimal(0))
-    total_out = sum(out_kg, Decimal(0))
-    limit = total_in * ratio
-    if total_out > limit:
-        raise InvalidInput(
-            f"outputs: {total_out} kg out exceeds {total_in} kg in x {ratio} ({kind}) = "
-            f"{limit.normalize():f} kg; accepted: at most {limit.quantize(rules.KG_STEP)} kg",
-            field="outputs",
-        )
-    model, producer_id = rules.custody_check(custody_model, [_traits(r) for r in rows])
-    if facility is not None and facility.organisation_id != organisation_id:
-        raise InvalidInput(
-            f"facility: {facility} belongs to another organisation", field="facility"
-        )
-    grades = {r.quality_grade for r in rows}
-    _take(taken)  # type: ignore[type-var]
-    step = ProcessingStep(
-        kind=kind,
-        organisation_id=organisation_id,
-        facility=facility,
-        date=date,
-        input_kg=total_in,
-        output_kg=total_out,
-        ratio=ratio,
-        loss_kg=(limit - total_out).quantize(rules.KG_STEP),
-        notes=notes,
-        performed_by=actor if getattr(actor, "pk", None) else None,
-    )
-    instance_save(actor=actor, instance=step, source=source)
-    codes = iter(next_codes("L", Lot, n_out))
-    lots = []
-    for output, kg in zip(outputs, out_kg, strict=True):
-        lot = Lot(
-            code=output.code or next(codes),
-            public_id=_public_id(),
-            step=step,
-            custodian_id=organisation_id,
-            facility=facility,
-            custody_model=model,
-            producer_id=producer_id,
-            bean_state=rule.output_state or state,
-            flavour=rules.flavour_of(r.flavour for r in rows),
-            quality_grade=output.quality_grade or (grades.pop() if len(grades) == 1 else ""),
-            kg=kg,
-        )
-        lots.append(instance_save(actor=actor, instance=lot, source=source))
-    source_field = "purchase" if isinstance(rows[0], Purchase) else "lot"
-    instances_bulk_create(
-        actor=actor,
-        instances=[Allocation(kg=kg, step=step, **{source_field: r}) for r, kg in taken],
-        source=source,
-    )
-    return step, lots  # type: ignore[return-value]
-
-
 @transaction.atomic
 def lot_collect(
     *,
@@ -475,9 +230,9 @@ def lot_collect(
 ) -> Lot:
     """Make a lot from purchases (kilos per purchase; None takes all it has left)."""
     require_supply_write(actor)
-    taken = _lock(Purchase, _wanted(purchases, "purchase"), "purchase")
+    taken = lock(Purchase, wanted(purchases, "purchase"), "purchase")
     total = sum((kg for _, kg in taken), Decimal(0))
-    _, lots = _step_record(
+    _, lots = step_record(
         actor=actor,
         kind=StepKind.COLLECTION,
         taken=taken,
@@ -512,10 +267,10 @@ def step_process(
     ratio); what is missing is recorded as loss. ``outputs`` items are LotOutput or plain kg.
     """
     require_supply_write(actor)
-    _choice(kind, [k for k in StepKind.values if k != StepKind.COLLECTION], "kind")
+    choice(kind, [k for k in StepKind.values if k != StepKind.COLLECTION], "kind")
     asked_ratio = None if ratio is None else Decimal(str(ratio))
-    taken = _lock(Lot, _wanted(inputs, "lot"), "lot")
-    step, _ = _step_record(
+    taken = lock(Lot, wanted(inputs, "lot"), "lot")
+    step, _ = step_record(
         actor=actor,
         kind=kind,
         taken=taken,
@@ -583,7 +338,7 @@ def custody_transfer(
 ) -> CustodyTransfer:
     """Hand a whole, untouched lot to another organisation (split it first to hand over part)."""
     require_supply_write(actor)
-    _not_future(date)
+    not_future(date)
     locked = Lot.objects.select_for_update().get(pk=lot.pk)
     if locked.allocated_kg:
         raise Conflict(
@@ -632,8 +387,8 @@ def shipment_make(
         )
     if not destination.strip():
         raise InvalidInput("destination: empty; accepted: port and country", field="destination")
-    _not_future(date)
-    taken = _lock(Lot, _wanted(lots, "lot"), "lot")
+    not_future(date)
+    taken = lock(Lot, wanted(lots, "lot"), "lot")
     if not taken:
         raise InvalidInput("lots: a shipment needs at least one lot", field="lots")
     wet = [r.code for r, _ in taken if r.bean_state != BeanState.DRY]
@@ -641,15 +396,15 @@ def shipment_make(
         raise InvalidInput(
             f"lots: {', '.join(wet)} are not dry; accepted: dry lots only", field="lots"
         )
-    shipper = _same(
+    shipper = same(
         {r.custodian_id for r, _ in taken},
         "lots",
         "the lots are held by different organisations; transfer custody to the shipper first",
     )
-    _take(taken)
+    take(taken)
     shipment = Shipment(
         code=code or next_codes("S", Shipment)[0],
-        public_id=_public_id(),
+        public_id=public_id(),
         container_number=container,
         shipper_id=shipper,
         buyer=buyer,
