@@ -127,8 +127,8 @@ class OriginShare(NamedTuple):
 
 
 def kg_of(value: float) -> Decimal:
-    """A carried weight as Decimal kg rounded to 0.01."""
-    return Decimal(f"{value:.2f}")
+    """A carried weight as Decimal kg rounded to 0.01 (half to even)."""
+    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def day_of(value: Any) -> dt.date:
@@ -233,8 +233,9 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
             if flows:
                 bought[(purchase, step)] += t * share
     edges += [Flow("purchase", p, None, step, kg_of(t)) for (p, step), t in bought.items()]
+    make = tuple.__new__  # a NamedTuple without its keyword-parsing constructor
     origins = [
-        OriginShare(plot, purchase, producer, date, t, m)
+        make(OriginShare, (plot, purchase, producer, date, t, m))
         for (purchase, plot), (t, m, producer, date) in found.items()
     ]
     return TraceBack(kind, target.pk, target.kg, origins, sorted(inputs), edges)
