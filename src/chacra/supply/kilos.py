@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -160,9 +160,10 @@ def step_record(
     total_out = sum(out_kg, Decimal(0))
     limit = total_in * ratio
     if total_out > limit:
+        most = limit.quantize(rules.KG_STEP, rounding=ROUND_DOWN)
         raise InvalidInput(
             f"outputs: {total_out} kg out exceeds {total_in} kg in x {ratio} ({kind}) = "
-            f"{limit.normalize():f} kg; accepted: at most {limit.quantize(rules.KG_STEP)} kg",
+            f"{limit.normalize():f} kg; accepted: at most {most} kg",
             field="outputs",
         )
     model, producer_id = rules.custody_check(custody_model, [_traits(r) for r in rows])
