@@ -160,10 +160,10 @@ def step_record(
     total_out = sum(out_kg, Decimal(0))
     limit = total_in * ratio
     if total_out > limit:
-        most = limit.quantize(rules.KG_STEP, rounding=ROUND_DOWN)
+        allowed = limit.quantize(rules.KG_STEP, rounding=ROUND_DOWN)
         raise InvalidInput(
             f"outputs: {total_out} kg out exceeds {total_in} kg in x {ratio} ({kind}) = "
-            f"{limit.normalize():f} kg; accepted: at most {most} kg",
+            f"{limit.normalize():f} kg; accepted: at most {allowed} kg",
             field="outputs",
         )
     model, producer_id = rules.custody_check(custody_model, [_traits(r) for r in rows])
