@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chacra.compliance",
     "chacra.supply",
     "chacra.nurseries",
+    "chacra.monitoring",
     "chacra.maps",
     "chacra.web",
 ]
