@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('registry', '0005_geometry_history_without_spatial_index'),
+        ('registry', '0004_departamento_provincia_boundary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
