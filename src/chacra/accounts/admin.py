@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from chacra.accounts.models import AuditEntry, Profile, Role
 from chacra.accounts.scope import scope_for
 from chacra.accounts.services import instance_delete, instance_save, user_set_role
+from chacra.accounts.throttle import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = _("chacra administration")
 admin.site.site_title = _("chacra")
 admin.site.index_title = _("Producer and plot registry")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class ProfileInline(admin.StackedInline):

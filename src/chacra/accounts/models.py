@@ -52,6 +52,9 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("changed")
     DELETE = "delete", _("deleted")
     BULK_CREATE = "bulk_create", _("created in bulk")
+    LOCKOUT = "lockout", _("locked out after failed logins")
+    DISCLOSE = "disclose", _("disclosed (personal data export)")
+    ANONYMISE = "anonymise", _("anonymised on request")
 
 
 class AuditEntry(models.Model):
@@ -80,3 +83,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.model} {self.object_id}"
+
+
+class LoginFailure(models.Model):
+    """One failed login for a username from an address; enough of them lock that pair out.
+
+    Kept in the database rather than the cache: the default cache lives in one process, and a
+    deployment runs several workers that must count the same failures.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    username = models.CharField(_("username"), max_length=150)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [models.Index(fields=["username", "ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.ip}"

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from chacra.config.security import content_security_policy
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("CHACRA_DATA_DIR", REPO_DIR / "var")).resolve()
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chacra.config.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "chacra.config.urls"
@@ -134,6 +137,8 @@ CHACRA_MAX_UPLOAD_MB = int(os.environ.get("CHACRA_MAX_UPLOAD_MB", "100"))
 
 # An XYZ template such as https://server/{z}/{x}/{y}.jpg; empty means a plain background (offline).
 CHACRA_BASEMAP_URL = os.environ.get("CHACRA_BASEMAP_URL", "")
+# Content-Security-Policy of every page (chacra.config.security); empty turns the header off.
+CHACRA_CSP = os.environ.get("CHACRA_CSP", content_security_policy(CHACRA_BASEMAP_URL))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -155,13 +160,34 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Security: passwords with Django's default hashers (PBKDF2), headers, cookies, throttling ---
+AUTHENTICATION_BACKENDS = ["chacra.accounts.throttle.ThrottledModelBackend"]
+# Failed logins for one username from one address before that pair is locked, and for how long.
+CHACRA_LOGIN_FAILURES = int(os.environ.get("CHACRA_LOGIN_FAILURES", "5"))
+CHACRA_LOGIN_LOCK_MINUTES = int(os.environ.get("CHACRA_LOGIN_LOCK_MINUTES", "15"))
+
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("CHACRA_SESSION_HOURS", "12")) * 3600
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
+    # Behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("CHACRA_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("CHACRA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the programme's domain may host other services
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in os.environ.get("CHACRA_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+    ]
+    # Health checks come from the machine itself, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 LOGGING = {
     "version": 1,
