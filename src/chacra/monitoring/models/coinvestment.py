@@ -96,11 +96,17 @@ class Contribution(models.Model):
         related_name="+",
     )
     evidence = models.CharField(_("evidence"), max_length=200, blank=True)
-    document = models.FileField(_("evidence document"), upload_to="monitoring/", blank=True)
+    document = models.CharField(
+        _("evidence document"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the document is kept (chacra stores uploads under monitoring/)"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

@@ -123,7 +123,12 @@ class IndicatorValue(models.Model):
         _("sex"), max_length=1, blank=True, choices=[("F", _("Female")), ("M", _("Male"))]
     )
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    document = models.FileField(_("evidence document"), upload_to="monitoring/", blank=True)
+    document = models.CharField(
+        _("evidence document"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the document is kept (chacra stores uploads under monitoring/)"),
+    )
     note = models.TextField(_("note on the evidence"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ from chacra.errors import Conflict
 from chacra.geo.area import geodesic_area_ha
 from chacra.geo.shapes import irregular_polygons
 from chacra.registry.demo import farms
+from chacra.registry.demo.monitoring import monitoring_build
 from chacra.registry.demo.places import DISTRITOS, REGION_FARMERS, REGION_HECTARES
 from chacra.registry.demo.reference import reference_layers_build
 from chacra.registry.demo.setting import (
@@ -209,6 +210,7 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
             if join[i] and coops.get(region_of[p.comunidad_id])
         ],
     )
+    monitoring_build(scale=n / FULL_PRODUCERS, seed=seed)
     plot_flags_refresh(plot_ids=[p.pk for p in plots])
     reference_layers_build()  # SYNTHETIC borders, roads and rivers for the maps
     hectares = sum(float(p.cacao_installed_ha) for p in plantings)

@@ -1,0 +1,230 @@
+"""Every write to monitoring: permission-checked, validated, audited (as every chacra service)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from chacra.accounts.models import Role
+from chacra.accounts.scope import Scope, scope_for
+from chacra.accounts.services import instance_save
+from chacra.errors import AccessDenied, InvalidInput
+from chacra.monitoring.currency import both_currencies
+from chacra.monitoring.models import (
+    Contribution,
+    ExchangeRate,
+    Indicator,
+    IndicatorValue,
+    InKindUnitValue,
+    Loan,
+    Partner,
+    RepaymentStatus,
+    Source,
+    Target,
+)
+from chacra.registry.models import Departamento, Organisation, OrganisationKind, Producer
+
+
+def _scope(actor: Any) -> Scope:
+    """The actor's scope; no actor is chacra itself (the demo, a migration), as elsewhere."""
+    return Scope(role=Role.ADMIN) if actor is None else scope_for(actor)
+
+
+def _programme(actor: Any, what: str) -> Scope:
+    """Programme staff (and administrators) keep the programme's books."""
+    scope = _scope(actor)
+    if not scope.is_programme_wide:
+        raise AccessDenied(f"only programme staff may {what}")
+    return scope
+
+
+def _in_region(actor: Any, region: Departamento | None, what: str) -> None:
+    """Programme staff anywhere; a regional office in its own region."""
+    scope = _scope(actor)
+    if scope.is_programme_wide:
+        return
+    if scope.role == Role.REGIONAL and region is not None and region.pk == scope.region_id:
+        return
+    raise AccessDenied(f"only programme staff, or the region's office, may {what}")
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    value: Decimal,
+    year: int | None = None,
+    region: Departamento | None = None,
+    source: str = "code",
+) -> Target:
+    """Set the target of an indicator for a year (None: the programme) and region (None: all)."""
+    _programme(actor, "set targets")
+    target = Target.objects.filter(indicator=indicator, year=year, region=region).first()
+    target = target or Target(indicator=indicator, year=year, region=region)
+    target.value = value
+    instance_save(actor=actor, instance=target, source=source)
+    return target
+
+
+@transaction.atomic
+def indicator_value_enter(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    year: int,
+    value: Decimal,
+    note: str,
+    region: Departamento | None = None,
+    sex: str = "",
+    document: UploadedFile | None = None,
+    source: str = "code",
+) -> IndicatorValue:
+    """Enter a value of an indicator chacra cannot compute, with what backs it up."""
+    _in_region(actor, region, "enter indicator values")
+    if indicator.source != Source.ENTERED:
+        raise InvalidInput(
+            f"indicator: {indicator.code} is computed from the records; values are entered only "
+            "for indicators whose source is 'entered'",
+            field="indicator",
+        )
+    if not note.strip() and document is None:
+        raise InvalidInput(
+            "note: give the evidence (a note saying where the figure comes from, or a document)",
+            field="note",
+        )
+    entry = IndicatorValue(
+        indicator=indicator,
+        year=year,
+        region=region,
+        sex=sex,
+        value=value,
+        note=note.strip(),
+        entered_by=actor,
+    )
+    if document is not None:
+        entry.document = default_storage.save(f"monitoring/{document.name}", document)
+    instance_save(actor=actor, instance=entry, source=source)
+    return entry
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, actor: Any, date: dt.date, pen_per_usd: Decimal, note: str = "", source: str = "code"
+) -> ExchangeRate:
+    _programme(actor, "record exchange rates")
+    rate = ExchangeRate.objects.filter(date=date).first() or ExchangeRate(date=date)
+    rate.pen_per_usd, rate.source = pen_per_usd, note
+    instance_save(actor=actor, instance=rate, source=source)
+    return rate
+
+
+@transaction.atomic
+def partner_register(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    sector: str,
+    committed_usd: Decimal = Decimal(0),
+    source: str = "code",
+) -> Partner:
+    _programme(actor, "register co-investment partners")
+    partner = Partner.objects.filter(organisation=organisation).first()
+    partner = partner or Partner(organisation=organisation)
+    partner.sector, partner.committed_usd = sector, committed_usd
+    instance_save(actor=actor, instance=partner, source=source)
+    return partner
+
+
+@transaction.atomic
+def contribution_record(
+    *,
+    actor: Any,
+    partner: Partner,
+    date: dt.date,
+    amount: Decimal,
+    currency: str,
+    nature: str,
+    region: Departamento | None = None,
+    evidence: str = "",
+    source: str = "code",
+) -> Contribution:
+    """Record a partner's contribution in US$ or soles, converted at the rate of its date."""
+    _in_region(actor, region, "record contributions")
+    usd, pen, rate = both_currencies(amount=amount, currency=currency, day=date)
+    contribution = Contribution(
+        partner=partner, date=date, currency=currency, amount_usd=usd, amount_pen=pen, rate=rate,
+        nature=nature, region=region, evidence=evidence, recorded_by=actor,
+    )  # fmt: skip
+    instance_save(actor=actor, instance=contribution, source=source)
+    return contribution
+
+
+@transaction.atomic
+def unit_value_set(
+    *,
+    actor: Any,
+    activity: str,
+    usd_per_unit: Decimal,
+    valid_from: dt.date,
+    source: str = "code",
+) -> InKindUnitValue:
+    """What the programme counts one unit of a farmer activity as worth, from a date on."""
+    _programme(actor, "set in-kind unit values")
+    row = InKindUnitValue.objects.filter(activity=activity, valid_from=valid_from).first()
+    row = row or InKindUnitValue(activity=activity, valid_from=valid_from)
+    row.usd_per_unit = usd_per_unit
+    instance_save(actor=actor, instance=row, source=source)
+    return row
+
+
+@transaction.atomic
+def loan_record(
+    *,
+    actor: Any,
+    institution: Organisation,
+    producer: Producer,
+    date: dt.date,
+    amount: Decimal,
+    currency: str,
+    term_months: int,
+    purpose: str,
+    programme_support: bool,
+    source: str = "code",
+) -> Loan:
+    """Record a loan a financial institution made to a producer."""
+    region = producer.comunidad.distrito.provincia.departamento
+    _in_region(actor, region, "record loans")
+    if institution.kind != OrganisationKind.FINANCIAL:
+        raise InvalidInput(
+            f"institution: {institution.name!r} is a {institution.kind}, not a financial "
+            "institution; register it with kind 'financial' first",
+            field="institution",
+        )
+    usd, pen, rate = both_currencies(amount=amount, currency=currency, day=date)
+    loan = Loan(
+        institution=institution, producer=producer, date=date, currency=currency,
+        amount_usd=usd, amount_pen=pen, rate=rate, term_months=term_months, purpose=purpose,
+        programme_support=programme_support, recorded_by=actor,
+    )  # fmt: skip
+    instance_save(actor=actor, instance=loan, source=source)
+    return loan
+
+
+@transaction.atomic
+def loan_status_set(*, actor: Any, loan: Loan, status: str, source: str = "code") -> Loan:
+    if status not in RepaymentStatus.values:
+        raise InvalidInput(
+            f"status: {status!r} is not a repayment status; use one of "
+            f"{', '.join(RepaymentStatus.values)}",
+            field="status",
+        )
+    _in_region(actor, loan.producer.comunidad.distrito.provincia.departamento, "update loans")
+    loan.status = status
+    instance_save(actor=actor, instance=loan, source=source)
+    return loan
