@@ -43,7 +43,7 @@ def test_trace_forward_from_a_plot(chain: Chain, staff: str) -> None:
 
 def test_trace_forward_from_a_lot(chain: Chain, staff: str) -> None:
     text = _trace(chain.dried.code, "--forward", "--as", staff)
-    assert f"shipment\t{chain.shipment.code}\t300.00" in text
+    assert f"shipment\t{chain.shipment.code}\t2015-06-01\tCooperativa Prueba\t300.00" in text
 
 
 def test_investors_and_strangers_are_refused(chain: Chain) -> None:

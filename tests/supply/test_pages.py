@@ -156,3 +156,10 @@ def test_statement_page_and_pdf(chain: Chain, staff: Client) -> None:
     assert pdf.content.startswith(b"%PDF")
     bad = staff.get(reverse("supply-statement", args=[chain.a.pk]) + "?from=junio")
     assert bad.status_code == 400
+
+
+def test_lot_page_says_where_its_beans_went(chain: Chain, staff: Client) -> None:
+    html = staff.get(reverse("supply-lot", args=[chain.dried.pk])).content.decode()
+    went = html[html.index('id="went-to"') :]
+    assert chain.shipment.code in went
+    assert chain.part_300.code in went

@@ -26,7 +26,7 @@ from chacra.registry.models import Graft, Membership, OrganisationKind, Plot, Pr
 from chacra.supply.checks import LotCompliance, compliance_of
 from chacra.supply.models import Lot, ProcessingStep, Purchase, Shipment, StepKind
 from chacra.supply.plausibility import Flag, season_flags
-from chacra.supply.trace import CENT, TraceBack, trace_back, trace_forward
+from chacra.supply.trace import CENT, Holding, TraceBack, trace_back, trace_forward
 
 ZERO = Decimal(0)
 
@@ -285,9 +285,15 @@ class HoldingLine:
 
 
 def forward_report(
-    *, scope: Scope, producer: Producer | None = None, plot: Plot | None = None
+    *,
+    scope: Scope,
+    producer: Producer | None = None,
+    plot: Plot | None = None,
+    lot: Lot | None = None,
 ) -> list[HoldingLine]:
-    """Every lot and shipment holding beans of a producer's plots (or one plot)."""
+    """Every lot and shipment holding beans of a producer's plots, one plot, or a lot."""
+    if lot is not None:
+        return _holding_lines(trace_forward(lot=lot_get(scope=scope, pk=lot.pk)))
     if not scope.sees_personal_data:
         raise AccessDenied("tracing a producer's beans forward needs a role that sees producers")
     if plot is not None:
@@ -299,7 +305,10 @@ def forward_report(
         raise NotFound("name a producer or a plot to trace forward")
     if not plot_ids:
         return []
-    holdings = trace_forward(plot_ids=plot_ids)
+    return _holding_lines(trace_forward(plot_ids=plot_ids))
+
+
+def _holding_lines(holdings: list[Holding]) -> list[HoldingLine]:
     lots = {
         lot.pk: lot
         for lot in Lot.objects.filter(

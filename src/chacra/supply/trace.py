@@ -60,7 +60,7 @@ JOIN supply_processingstep s ON s.id = a.step_id
 LEFT JOIN supply_lot l ON l.id = a.lot_id
 LEFT JOIN supply_purchase p ON p.id = a.purchase_id
 LEFT JOIN supply_purchaseplot pp ON pp.purchase_id = a.purchase_id
-WHERE a.step_id IN (SELECT step_id FROM up)
+WHERE a.step_id IN ({steps})
 """
 SHIPMENT_INPUTS = (
     "SELECT CAST(a.kg AS DOUBLE PRECISION), a.lot_id, l.step_id FROM supply_allocation a "
@@ -87,15 +87,27 @@ WITH RECURSIVE down(step_id) AS (
 FORWARD = """
 SELECT 0, a.step_id, a.kg, a.purchase_id, a.lot_id, s.input_kg
 FROM supply_allocation a JOIN supply_processingstep s ON s.id = a.step_id
-WHERE a.step_id IN (SELECT step_id FROM down)
+WHERE a.step_id IN ({steps})
 UNION ALL
 SELECT 1, l.step_id, l.kg, NULL, l.id, NULL FROM supply_lot l
-WHERE l.step_id IN (SELECT step_id FROM down)
+WHERE l.step_id IN ({steps})
 UNION ALL
 SELECT 2, a.shipment_id, a.kg, NULL, a.lot_id, NULL FROM supply_allocation a
 JOIN supply_lot l ON l.id = a.lot_id
-WHERE a.shipment_id IS NOT NULL AND (l.step_id IN (SELECT step_id FROM down) OR l.id = %s)
+WHERE a.shipment_id IS NOT NULL AND (l.step_id IN ({steps}) OR l.id = %s)
 """
+
+
+def _steps_of(cursor: Any, sql: str, name: str, params: list[Any]) -> tuple[list[int], str]:
+    """The step ids a recursive query finds, and an SQL list of them.
+
+    The ids go back into the next query as literals (they are integers from the database):
+    PostgreSQL cannot estimate how many rows a recursive query yields (it guesses hundreds of
+    thousands) and would then scan whole tables; with the ids in hand it uses the indexes.
+    """
+    cursor.execute(f"{sql} SELECT step_id FROM {name}", params)  # noqa: S608 - our own texts
+    ids = sorted(int(r[0]) for r in cursor.fetchall())
+    return ids, ", ".join(map(str, ids)) or "NULL"
 
 
 class _Decimals(dict[Any, Decimal]):
@@ -203,7 +215,8 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
         else:
             kind, seed = "lot", SEED_LOT
             t_step[target.step_id] = m_step[target.step_id] = float(target.kg)
-        cursor.execute(UP.format(seed=seed) + BACK, [target.pk])
+        _, listed = _steps_of(cursor, UP.format(seed=seed), "up", [target.pk])
+        cursor.execute(BACK.format(steps=listed))
         rows = cursor.fetchall()
     inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     totals: dict[int, tuple[float, float]] = {}
@@ -276,8 +289,9 @@ def trace_forward(*, plot_ids: Iterable[int] = (), lot: Lot | None = None) -> li
             source, ids = "purchase", sorted({node[1] for node in per_kg})
         if not ids:
             return []
-        sql = DOWN.format(source=source, ids=", ".join(["%s"] * len(ids))) + FORWARD
-        cursor.execute(sql, [*ids, lot.pk if lot is not None else 0])
+        down = DOWN.format(source=source, ids=", ".join(["%s"] * len(ids)))
+        _, listed = _steps_of(cursor, down, "down", ids)
+        cursor.execute(FORWARD.format(steps=listed), [lot.pk if lot is not None else 0])
         rows = cursor.fetchall()
     inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     outputs: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)

@@ -70,6 +70,9 @@ def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
             "report": report,
             "target": target,
             "flow": flow_svg(report),
+            "went_to": (
+                selectors.forward_report(scope=scope, lot=target) if isinstance(target, Lot) else []
+            ),
             "sees_people": scope.sees_personal_data,
             "origin_url": request.build_absolute_uri(
                 reverse(f"origin-{kind}", kwargs={"public_id": target.public_id})

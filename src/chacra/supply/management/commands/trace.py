@@ -16,8 +16,6 @@ from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import ChacraError
 from chacra.registry.models import Plot, Producer
 from chacra.supply import selectors
-from chacra.supply.models import Lot, Shipment
-from chacra.supply.trace import trace_forward
 
 
 class Command(BaseCommand):
@@ -67,27 +65,13 @@ class Command(BaseCommand):
     def _forward(self, scope: Scope, code: str) -> None:
         w = self.stdout.write
         lot = selectors.lot_list(scope=scope).filter(code=code).first()
-        if lot is not None:
-            self._lot_forward(lot)
-            return
-        plot = Plot.objects.filter(code=code).first()
-        producer = None if plot else Producer.objects.filter(code=code).first()
-        if plot is None and producer is None:
+        plot = None if lot else Plot.objects.filter(code=code).first()
+        producer = None if lot or plot else Producer.objects.filter(code=code).first()
+        if lot is None and plot is None and producer is None:
             raise CommandError(f"no lot, plot or producer with code {code!r}")
-        lines = selectors.forward_report(scope=scope, plot=plot, producer=producer)
+        lines = selectors.forward_report(scope=scope, plot=plot, producer=producer, lot=lot)
         w(f"{code}: beans in {len(lines)} lots and shipments")
         w("kind\tcode\tdate\tholder\tkg\tpurchased_kg\tshare")
         for h in lines:
             w(f"{h.kind}\t{h.code}\t{h.date}\t{h.custodian}\t{h.kg}\t{h.purchased_kg}\t"
               f"{h.share:.1%}")  # fmt: skip
-
-    def _lot_forward(self, lot: Lot) -> None:
-        holdings = trace_forward(lot=lot)
-        codes = dict(Lot.objects.filter(pk__in=[h.id for h in holdings]).values_list("pk", "code"))
-        shipments = {h.id for h in holdings if h.kind == "shipment"}
-        codes_s = dict(Shipment.objects.filter(pk__in=shipments).values_list("pk", "code"))
-        self.stdout.write(f"lot {lot.code}: its beans are in")
-        self.stdout.write("kind\tcode\tkg")
-        for h in holdings:
-            code = codes_s[h.id] if h.kind == "shipment" else codes[h.id]
-            self.stdout.write(f"{h.kind}\t{code}\t{h.kg}")
