@@ -108,6 +108,13 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
         _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
     ),
     "compliance-export": (None, PAGE_PERSONAL),
+    # Monitoring: indicators and co-investment are aggregates for every role; loans name producers.
+    "monitoring": (None, PAGE_AGGREGATE),
+    "monitoring-indicators-xlsx": (None, PAGE_AGGREGATE),
+    "monitoring-indicators-pdf": (None, PAGE_AGGREGATE),
+    "monitoring-coinvestment": (None, PAGE_AGGREGATE),
+    "monitoring-finance": (None, PAGE_PERSONAL),
+    "api-monitoring-indicators": (None, API_AGGREGATE),
     # No such export: each user's files live in their own folder.
     "compliance-export-file": ("export_file", _by_role(302, 404, 404)),
     "compliance-run-progress": (
@@ -206,7 +213,7 @@ def test_walk_every_route(role: str, login: Any, objects: dict[str, Any]) -> Non
         response = client.get(_url(name, key, objects))
         assert response.status_code == expected[role], f"{role} GET {name}"
         if role not in PERSONAL:
-            body = response.content.decode()
+            body = response.content.decode(errors="replace")  # downloads are binary
             leaked_dni = dnis & set(re.findall(r"(?<!\d)\d{8}(?!\d)", body))
             assert not leaked_dni, f"{role} saw a DNI on {name}"
             assert not [n for n in names if n in body], f"{role} saw a producer's name on {name}"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("intake/", include("chacra.intake.urls")),
     path("map/", include("chacra.maps.urls")),
     path("supply/", include("chacra.supply.urls")),
+    path("monitoring/", include("chacra.monitoring.urls")),
     path("compliance/", include("chacra.compliance.urls")),
     path("", include("chacra.web.urls")),
 ]
