@@ -117,6 +117,11 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api-monitoring-indicators": (None, API_AGGREGATE),
     # No such export: each user's files live in their own folder.
     "compliance-export-file": ("export_file", _by_role(302, 404, 404)),
+    # Everything held about one producer (Ley 29733): programme staff only.
+    "privacy-producer-export": (
+        "mine",
+        _by_role(302, 200, 403) | {"regional-sm": 403, "agent-sm-01": 403},
+    ),
     "compliance-run-progress": (
         "check_run",
         _by_role(302, 200, 403) | {"regional-sm": 404, "agent-sm-01": 404},
@@ -277,7 +282,7 @@ def test_investor_gets_aggregates_not_people(login: Any) -> None:
 
 # --- the admin: every registered model's list and add pages, as every role ----------------------
 
-ADMIN_PROGRAMME_ONLY = {"auth.user", "accounts.auditentry"}
+ADMIN_PROGRAMME_ONLY = {"auth.user", "accounts.auditentry", "privacy.personaldataaccess"}
 # Django's own admins (groups, API tokens) go by Django permissions: superusers only.
 ADMIN_SUPERUSER_ONLY = {"auth.group", "authtoken.tokenproxy"}
 ADMIN_READ_ONLY = {"intake.importjob", "intake.submission"}  # history: written by imports only
@@ -287,8 +292,8 @@ PERSONAL_MODELS = {"registry.producer", "registry.plot", "registry.extensionvisi
 def _admin_status(role: str, label: str, action: str) -> int:
     if role in ("anonymous", "investor", "buyer"):
         return 302  # sent to the admin login: not staff
-    if label == "accounts.auditentry" and action == "add":
-        return 403  # the audit log is written by chacra only
+    if label in ADMIN_PROGRAMME_ONLY and label != "auth.user" and action == "add":
+        return 403  # the audit and access logs are written by chacra only
     if label in ADMIN_READ_ONLY:
         return 200 if role in ("admin", "staff") and action == "changelist" else 403
     if label in ADMIN_SUPERUSER_ONLY:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "chacra.nurseries",
     "chacra.monitoring",
     "chacra.maps",
+    "chacra.privacy",
     "chacra.web",
 ]
 

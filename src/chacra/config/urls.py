@@ -9,6 +9,8 @@ urlpatterns = [
     path("map/", include("chacra.maps.urls")),
     path("supply/", include("chacra.supply.urls")),
     path("monitoring/", include("chacra.monitoring.urls")),
+    path("nurseries/", include("chacra.nurseries.urls")),
     path("compliance/", include("chacra.compliance.urls")),
+    path("privacy/", include("chacra.privacy.urls")),
     path("", include("chacra.web.urls")),
 ]

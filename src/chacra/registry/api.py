@@ -15,6 +15,8 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from chacra.accounts.scope import scope_for
 from chacra.errors import InvalidInput
+from chacra.privacy.models import AccessKind
+from chacra.privacy.services import personal_data_access_record
 from chacra.registry import selectors
 from chacra.registry.models import (
     Comunidad,
@@ -98,6 +100,13 @@ class ProducerViewSet(viewsets.ReadOnlyModelViewSet):
             scope=scope_for(self.request.user), filters=filters_from(self.request.query_params)
         )
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        personal_data_access_record(
+            actor=request.user, producer_id=response.data["id"], kind=AccessKind.API
+        )
+        return response
+
 
 @extend_schema(parameters=FILTER_PARAMS)
 class PlotViewSet(viewsets.ReadOnlyModelViewSet):
@@ -112,6 +121,13 @@ class PlotViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.plot_list(
             scope=scope_for(self.request.user), filters=filters_from(self.request.query_params)
         )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plot = self.get_object()
+        personal_data_access_record(
+            actor=request.user, producer_id=plot.producer_id, kind=AccessKind.API, detail=plot.code
+        )
+        return Response(self.get_serializer(plot).data)
 
 
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):

@@ -12,6 +12,8 @@ from chacra.accounts.scope import scope_for
 from chacra.compliance.models import PlotCheck
 from chacra.compliance.services import stale_plot_ids
 from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.privacy.models import AccessKind
+from chacra.privacy.services import personal_data_access_record
 from chacra.registry import selectors
 from chacra.registry.api import filters_from
 from chacra.registry.card import producer_card
@@ -77,6 +79,9 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    personal_data_access_record(
+        actor=request.user, producer_id=card.producer.pk, kind=AccessKind.CARD
+    )
     return render(request, "web/producer_card.html", {"card": card, "producer": card.producer})
 
 
@@ -88,6 +93,12 @@ def plot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    personal_data_access_record(
+        actor=request.user,
+        producer_id=page.plot.producer_id,
+        kind=AccessKind.PLOT,
+        detail=page.plot.code,
+    )
     check = PlotCheck.objects.filter(plot=page.plot, is_current=True).first()
     return render(
         request,

@@ -1,0 +1,210 @@
+"""Ley 29733 duties on one producer: log each reading, export everything held, anonymise.
+
+Export and anonymisation are for programme-wide roles (administrators and programme staff);
+``actor=None`` is the operator at the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chacra.accounts.models import AuditAction, AuditEntry, Role
+from chacra.accounts.scope import Scope, scope_for
+from chacra.accounts.services import audit_record
+from chacra.compliance.models import PlotCheck
+from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.privacy.models import AccessKind, PersonalDataAccess
+from chacra.registry.models import Plot, PlotGeometryVersion, Producer
+
+EXPORT_FORMAT = "chacra-producer-export/1"
+ANONYMOUS_SURNAMES = "ANONIMIZADO"
+# Related records that are about a plot or producer but hold nothing of theirs worth exporting.
+SKIPPED = {"privacy.PersonalDataAccess"}
+
+
+def _scope(actor: Any) -> Scope:
+    return Scope(role=Role.ADMIN) if actor is None else scope_for(actor)
+
+
+def personal_data_access_record(
+    *, actor: Any, producer_id: int, kind: AccessKind, detail: str = ""
+) -> None:
+    """Log one reading of a producer's personal data; the caller has already been let in."""
+    PersonalDataAccess.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        producer_id=producer_id,
+        kind=kind,
+        detail=detail[:80],
+    )
+
+
+def _programme_producer(*, actor: Any, code: str, duty: str) -> Producer:
+    if not _scope(actor).is_programme_wide:
+        raise AccessDenied(f"only administrators and programme staff may {duty}")
+    producer = Producer.objects.filter(code=code).first()
+    if producer is None:
+        raise NotFound(f"code: no producer has the code {code!r}", field="code")
+    return producer
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, GEOSGeometry):
+        return json.loads(value.geojson)
+    if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _row(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: _value(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def _related(instance: models.Model) -> dict[str, list[dict[str, Any]]]:
+    """Every row that points at ``instance`` (one level), by model label: whatever apps hold."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for rel in instance._meta.related_objects:
+        model = rel.related_model
+        label = model._meta.label
+        if label in SKIPPED or not (rel.one_to_many or rel.one_to_one):
+            continue
+        rows = model._default_manager.filter(**{rel.field.name: instance}).order_by("pk")
+        if rows.exists():
+            found.setdefault(label, []).extend(_row(r) for r in rows)
+    return found
+
+
+def producer_export(*, actor: Any, code: str) -> dict[str, Any]:
+    """Everything chacra holds about one producer, as JSON-ready values; audited as a disclosure.
+
+    The producer's record, the records that point at it (plots, visits, memberships, purchases
+    ... whichever apps are installed), the records that point at each plot (geometry history,
+    plantings, grafts, flags, checks ...), the audit entries about all of these and the log of
+    who read them.
+    """
+    producer = _programme_producer(actor=actor, code=code, duty="export a producer's data")
+    record = _row(producer)
+    record["agents"] = list(producer.agents.values_list("username", flat=True))
+    related = _related(producer)
+    plots = list(Plot.objects.filter(producer=producer).order_by("code"))
+    plot_records = [{"plot": _row(p), "related": _related(p)} for p in plots]
+    about = _audit_about(producer, plots)
+    export = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "exported_by": getattr(actor, "username", None),
+        "producer": record,
+        "related": {k: v for k, v in related.items() if k != "registry.Plot"},
+        "plots": plot_records,
+        "audit": [_row(e) for e in AuditEntry.objects.filter(about).order_by("at", "pk")],
+        "accesses": [
+            {"at": str(a.at), "who": getattr(a.actor, "username", None), "through": a.kind}
+            for a in producer.accesses.select_related("actor").order_by("at", "pk")
+        ],
+    }
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.DISCLOSE,
+            instance=producer,
+            summary=f"{producer.code}: export of everything held",
+            changes={"plots": len(plots), "related": {k: len(v) for k, v in related.items()}},
+        )
+        personal_data_access_record(
+            actor=actor, producer_id=producer.pk, kind=AccessKind.EXPORT, detail=EXPORT_FORMAT
+        )
+    return export
+
+
+def _audit_about(producer: Producer, plots: list[Plot]) -> Q:
+    """Audit entries about the producer, her plots, and every record pointing at either."""
+    about = Q(model=Producer._meta.label, object_id=str(producer.pk))
+    about |= Q(model=Plot._meta.label, object_id__in=[str(p.pk) for p in plots])
+    for owner in (producer, *plots):
+        for label, rows in _related(owner).items():
+            if label != Plot._meta.label:
+                about |= Q(model=label, object_id__in=[str(r["id"]) for r in rows if "id" in r])
+    return about
+
+
+def _age_band_start(producer: Producer) -> int | None:
+    age = producer.age_on(producer.registered_on)
+    return None if age is None else max(12, age // 10 * 10)
+
+
+@transaction.atomic
+def producer_anonymise(*, actor: Any, code: str, reason: str) -> Producer:
+    """Remove a producer's identity on request; irreversible.
+
+    Kept so that every programme figure stays the same: sex, an age band (the decade of the
+    age at registration), household size, region and comunidad, plots with their areas, current
+    geometry and plantings, visits' dates and activities, purchases. The current plot boundary
+    stays because buyers' due-diligence statements rely on it (EUDR keeps geolocation five
+    years). Removed: names, DNI, phone, birth date, plot names, member numbers, visit notes and
+    points, geometries as first received, superseded geometry versions that no check refers to,
+    and the old values in the audit entries about the producer and her records.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(
+            "reason: anonymisation is irreversible; say why (e.g. the producer's written "
+            "request of 2025-03-01)",
+            field="reason",
+        )
+    producer = _programme_producer(actor=actor, code=code, duty="anonymise a producer")
+    plots = list(Plot.objects.filter(producer=producer))
+    about = _audit_about(producer, plots)  # before the records change
+
+    producer.age_at_registration = _age_band_start(producer)
+    producer.surnames, producer.given_names = ANONYMOUS_SURNAMES, producer.code
+    producer.dni, producer.phone, producer.birth_date = None, "", None
+    # Not instance_save: its audit entry would copy the old names and DNI into the log.
+    producer.save(
+        update_fields=[
+            "surnames", "given_names", "dni", "phone", "birth_date", "age_at_registration",
+            "updated_at",
+        ]
+    )  # fmt: skip
+    producer.memberships.update(member_number="")
+    producer.visits.update(notes="", location=None)
+    Plot.objects.filter(producer=producer).update(name="")
+    versions = PlotGeometryVersion.objects.filter(plot__producer=producer)
+    newest: dict[int, tuple[int, int]] = {}
+    for pk, plot_id, number in versions.values_list("pk", "plot_id", "version"):
+        if number > newest.get(plot_id, (0, 0))[0]:
+            newest[plot_id] = (number, pk)
+    kept = {pk for _, pk in newest.values()} | _checked_version_ids(versions)
+    dropped, _ = versions.exclude(pk__in=kept).delete()
+    versions.update(original=None)
+    redacted = AuditEntry.objects.filter(about).update(
+        summary="", changes={"redacted": "anonymised on request"}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.ANONYMISE,
+        instance=producer,
+        summary=f"{producer.code}: anonymised",
+        changes={
+            "reason": reason[:500],
+            "plots": len(plots),
+            "geometry_versions_dropped": dropped,
+            "audit_entries_redacted": redacted,
+        },
+    )
+    return producer
+
+
+def _checked_version_ids(versions: Any) -> set[int]:
+    """Geometry versions that a compliance check points at: evidence kept with the check."""
+    return set(
+        PlotCheck.objects.filter(geometry_version__in=versions).values_list(
+            "geometry_version_id", flat=True
+        )
+    )
