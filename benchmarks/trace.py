@@ -25,20 +25,21 @@ import tempfile
 import time
 from typing import Any
 
-# Tuned by hand: shares carried along every path in floats, summed per purchase, then per plot;
-# CROSS JOIN fixes SQLite's join order (it would otherwise scan every plot share), and is an
-# ordinary join to PostgreSQL's planner.
+# Tuned by hand: shares carried along every path in floats (through ``source_step``, as chacra
+# walks), summed per purchase, then per plot; CROSS JOIN fixes SQLite's join order (it would
+# otherwise scan every plot share) and is an ordinary join to PostgreSQL's planner. Rows of
+# purchases (no source step) end the recursion by themselves: no IS NOT NULL filter, which
+# makes SQLite build a bloom filter over every allocation.
 FLOOR = """
 WITH RECURSIVE up(step_id, t, m) AS (
-    SELECT l.step_id, CAST(a.kg AS DOUBLE PRECISION), CAST(a.kg AS DOUBLE PRECISION)
-    FROM supply_allocation a JOIN supply_lot l ON l.id = a.lot_id
+    SELECT a.source_step_id, CAST(a.kg AS DOUBLE PRECISION), CAST(a.kg AS DOUBLE PRECISION)
+    FROM supply_allocation a
     WHERE a.shipment_id = %s
   UNION ALL
-    SELECT l.step_id, up.t * a.kg / s.input_kg, up.m * a.kg / s.output_kg
+    SELECT a.source_step_id, up.t * a.kg / s.input_kg, up.m * a.kg / s.output_kg
     FROM up
     JOIN supply_processingstep s ON s.id = up.step_id
     JOIN supply_allocation a ON a.step_id = up.step_id
-    JOIN supply_lot l ON l.id = a.lot_id
 ),
 bought(purchase_id, t, m) AS (
     SELECT a.purchase_id, SUM(up.t * a.kg / s.input_kg), SUM(up.m * a.kg / s.output_kg)
@@ -229,8 +230,10 @@ def _generate(n_purchases: int, n_shipments: int, seed: int) -> dict[str, Any]:
         write("supply_shipment",
               ["id", "code", "public_id", "container_number", "shipper_id", "buyer_id",
                "destination", "date", "kg", "custody_model", "created_at"], shipments)  # fmt: skip
-        write("supply_allocation", ["kg", "purchase_id", "lot_id", "step_id", "shipment_id"],
-              allocations)  # fmt: skip
+        step_of = {lot[0]: lot[3] for lot in lots}  # the step that made each lot
+        write("supply_allocation",
+              ["kg", "purchase_id", "lot_id", "step_id", "shipment_id", "source_step_id"],
+              [(*a, step_of.get(a[2])) for a in allocations])  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

@@ -206,7 +206,15 @@ def step_record(
     source_field = "purchase" if isinstance(rows[0], Purchase) else "lot"
     instances_bulk_create(
         actor=actor,
-        instances=[Allocation(kg=kg, step=step, **{source_field: r}) for r, kg in taken],
+        instances=[
+            Allocation(
+                kg=kg,
+                step=step,
+                source_step_id=r.step_id if isinstance(r, Lot) else None,
+                **{source_field: r},
+            )
+            for r, kg in taken
+        ],
         source=source,
     )
     return step, lots  # type: ignore[return-value]

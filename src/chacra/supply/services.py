@@ -417,7 +417,9 @@ def shipment_make(
     instance_save(actor=actor, instance=shipment, source=source)
     instances_bulk_create(
         actor=actor,
-        instances=[Allocation(kg=kg, lot=r, shipment=shipment) for r, kg in taken],
+        instances=[
+            Allocation(kg=kg, lot=r, source_step_id=r.step_id, shipment=shipment) for r, kg in taken
+        ],
         source=source,
     )
     return shipment

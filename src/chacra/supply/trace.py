@@ -33,53 +33,45 @@ from chacra.supply.models import Lot, Shipment
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
-# The steps upstream of a set of steps: each step's input lots were made by earlier steps.
+# The steps upstream of a set of steps: each step's input lots were made by earlier steps
+# (``source_step``: the step that made an allocation's source lot; NULL for purchases).
 UP = """
 WITH RECURSIVE up(step_id) AS (
     {seed}
   UNION
-    SELECT l.step_id FROM up
-    JOIN supply_allocation a ON a.step_id = up.step_id
-    JOIN supply_lot l ON l.id = a.lot_id
+    SELECT a.source_step_id FROM up JOIN supply_allocation a ON a.step_id = up.step_id
 )
 """
 SEED_LOT = "SELECT step_id FROM supply_lot WHERE id = %s"
-SEED_SHIPMENT = (
-    "SELECT l.step_id FROM supply_allocation a JOIN supply_lot l ON l.id = a.lot_id "
-    "WHERE a.shipment_id = %s"
-)
-# Every allocation into an upstream step, with its source lot's step, the step's totals, and
-# for a purchase each of its plots (one row per plot) with the plot's share of the purchase.
+SEED_SHIPMENT = "SELECT source_step_id FROM supply_allocation WHERE shipment_id = %s"
+# Every allocation into an upstream step, with the step that made its source lot, and for a
+# purchase each of its plots (one row per plot) with the plot's share of the purchase.
 BACK = """
-SELECT a.step_id, CAST(a.kg AS DOUBLE PRECISION), a.lot_id, l.step_id,
-       CAST(s.input_kg AS DOUBLE PRECISION), CAST(s.output_kg AS DOUBLE PRECISION),
+SELECT a.step_id, CAST(a.kg AS DOUBLE PRECISION), a.lot_id, a.source_step_id,
        a.purchase_id, pp.plot_id, CAST(pp.kg AS DOUBLE PRECISION) / p.kg, p.producer_id,
        CAST(p.date AS TEXT)
 FROM supply_allocation a
-JOIN supply_processingstep s ON s.id = a.step_id
-LEFT JOIN supply_lot l ON l.id = a.lot_id
 LEFT JOIN supply_purchase p ON p.id = a.purchase_id
 LEFT JOIN supply_purchaseplot pp ON pp.purchase_id = a.purchase_id
 WHERE a.step_id IN ({steps})
 """
+STEP_TOTALS = """
+SELECT id, CAST(input_kg AS DOUBLE PRECISION), CAST(output_kg AS DOUBLE PRECISION)
+FROM supply_processingstep WHERE id IN ({steps})
+"""
 SHIPMENT_INPUTS = (
-    "SELECT CAST(a.kg AS DOUBLE PRECISION), a.lot_id, l.step_id FROM supply_allocation a "
-    "JOIN supply_lot l ON l.id = a.lot_id WHERE a.shipment_id = %s"
+    "SELECT CAST(kg AS DOUBLE PRECISION), lot_id, source_step_id FROM supply_allocation "
+    "WHERE shipment_id = %s"
 )
-
 ORIGINS = (
     "SELECT pp.purchase_id, pp.plot_id, pp.kg, p.kg FROM supply_purchaseplot pp "
     "JOIN supply_purchase p ON p.id = pp.purchase_id WHERE pp.plot_id IN ({plots})"
 )
 DOWN = """
 WITH RECURSIVE down(step_id) AS (
-    SELECT a.step_id FROM supply_allocation a
-    WHERE a.step_id IS NOT NULL AND a.{source}_id IN ({ids})
+    SELECT a.step_id FROM supply_allocation a WHERE a.{source}_id IN ({ids})
   UNION
-    SELECT a.step_id FROM down
-    JOIN supply_lot l ON l.step_id = down.step_id
-    JOIN supply_allocation a ON a.lot_id = l.id
-    WHERE a.step_id IS NOT NULL
+    SELECT a.step_id FROM down JOIN supply_allocation a ON a.source_step_id = down.step_id
 )
 """
 # Kind 0: an allocation into a downstream step; kind 1: a lot a downstream step made;
@@ -93,8 +85,7 @@ SELECT 1, l.step_id, l.kg, NULL, l.id, NULL FROM supply_lot l
 WHERE l.step_id IN ({steps})
 UNION ALL
 SELECT 2, a.shipment_id, a.kg, NULL, a.lot_id, NULL FROM supply_allocation a
-JOIN supply_lot l ON l.id = a.lot_id
-WHERE a.shipment_id IS NOT NULL AND (l.step_id IN ({steps}) OR l.id = %s)
+WHERE a.shipment_id IS NOT NULL AND (a.source_step_id IN ({steps}) OR a.lot_id = %s)
 """
 
 
@@ -106,7 +97,7 @@ def _steps_of(cursor: Any, sql: str, name: str, params: list[Any]) -> tuple[list
     thousands) and would then scan whole tables; with the ids in hand it uses the indexes.
     """
     cursor.execute(f"{sql} SELECT step_id FROM {name}", params)  # noqa: S608 - our own texts
-    ids = sorted(int(r[0]) for r in cursor.fetchall())
+    ids = sorted(int(r[0]) for r in cursor.fetchall() if r[0] is not None)
     return ids, ", ".join(map(str, ids)) or "NULL"
 
 
@@ -218,18 +209,18 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
         _, listed = _steps_of(cursor, UP.format(seed=seed), "up", [target.pk])
         cursor.execute(BACK.format(steps=listed))
         rows = cursor.fetchall()
+        cursor.execute(STEP_TOTALS.format(steps=listed))
+        totals = {step: (kg_in, kg_out) for step, kg_in, kg_out in cursor.fetchall()}
     inputs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    totals: dict[int, tuple[float, float]] = {}
     for row in rows:
         inputs[row[0]].append(row)
-        totals[row[0]] = (row[4], row[5])
     found: dict[tuple[int, int], list[Any]] = {}  # (purchase, plot): [t, m, producer, date]
     bought: dict[tuple[int, int], float] = defaultdict(float)  # (purchase, step): t, for flows
     # Later steps first: a step's input lots were all made by steps with smaller ids.
     for step in sorted(inputs, reverse=True):
         kg_in, kg_out = totals[step]
         t_per_kg, m_per_kg = t_step[step] / kg_in, m_step[step] / kg_out
-        for _, kg, lot, lot_step, _i, _o, purchase, plot, share, producer, date in inputs[step]:
+        for _, kg, lot, lot_step, purchase, plot, share, producer, date in inputs[step]:
             t, m = t_per_kg * kg, m_per_kg * kg
             if purchase is None:
                 t_step[lot_step] += t

@@ -212,6 +212,16 @@ class Allocation(models.Model):
         on_delete=models.PROTECT,
         related_name="allocations",
     )
+    # The step that made the source lot (a copy of lot.step): the trace walks the graph through
+    # this table alone, one index lookup per step, with no join to the lots.
+    source_step = models.ForeignKey(
+        ProcessingStep,
+        verbose_name=_("step that made the source lot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     step = models.ForeignKey(
         ProcessingStep,
         verbose_name=_("into step"),
