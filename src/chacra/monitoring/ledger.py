@@ -154,7 +154,7 @@ def coinvestment_summary(*, producers: QuerySet[Producer]) -> CoinvestmentSummar
     rows = [
         PartnerRow(
             p.organisation.name, p.sector, str(labels[p.sector]), sorted(natures[p.pk]),
-            float(p.usd or 0), float(p.pen or 0), float(p.committed_usd),  # type: ignore[attr-defined]
+            float(p.usd or 0), float(p.pen or 0), float(p.committed_usd),
         )
         for p in partners.order_by("sector", "organisation__name")
     ]  # fmt: skip

@@ -59,7 +59,7 @@ def _entered(indicator: Indicator, basis: Basis) -> Breakdown:
         years = dict(
             qs.order_by().values_list("year").annotate(v=Sum("value")).values_list("year", "v")
         )
-        qs = qs.filter(year=last)
+        qs = qs.filter(year=last or 0)
     else:
         years = None
     out = Breakdown()

@@ -180,19 +180,18 @@ def monitoring_build(*, scale: float, seed: int) -> None:
 
 def _coinvestment_build(scale: float, rng: np.random.Generator) -> None:
     regions = {d.ubigeo: d for d in Departamento.objects.all()}
-    for activity, usd in UNIT_VALUES.items():
+    for activity, unit_usd in UNIT_VALUES.items():
         services.unit_value_set(
-            actor=None, activity=activity, usd_per_unit=usd, valid_from=dt.date(2012, 1, 1),
+            actor=None, activity=activity, usd_per_unit=unit_usd, valid_from=dt.date(2012, 1, 1),
             source=SOURCE,
         )  # fmt: skip
     for name, kind, sector, usd, nature, region in PARTNERS:
-        org = Organisation.objects.filter(name=name).first() or instance_save(
-            actor=None,
-            instance=Organisation(
+        org = Organisation.objects.filter(name=name).first()
+        if org is None:
+            org = Organisation(
                 name=name, kind=kind, departamento=regions.get(region) if region else None
-            ),
-            source=SOURCE,
-        )
+            )
+            instance_save(actor=None, instance=org, source=SOURCE)
         partner = services.partner_register(
             actor=None, organisation=org, sector=sector, committed_usd=Decimal(round(usd * scale)),
             source=SOURCE,
