@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from chacra.compliance.models import CheckRun
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.registry.models import ExtensionVisit, Plot, Producer
+from tests.nurseries.access import access_objects as nursery_objects
 from tests.supply.scenario import access_objects
 
 ROLES = ["anonymous", "admin", "staff", "regional-sm", "agent-sm-01", "investor", "buyer"]
@@ -100,6 +101,29 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:supply-shipment-trace": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-purchase-list": (None, API_PERSONAL),
     "api:supply-purchase-detail": ("supply_purchase", API_PERSONAL),
+    # Nurseries, batches, the plantain ledger's totals and demand hold no personal data;
+    # distributions, mother plants and lineage name producers' plots.
+    "nurseries": (None, PAGE_AGGREGATE),
+    "nursery-detail": ("nursery", PAGE_AGGREGATE),
+    "nursery-batch": ("nursery_batch", PAGE_AGGREGATE),
+    "nursery-distributions": (None, PAGE_PERSONAL),
+    "nursery-plantain": (None, PAGE_AGGREGATE),
+    "nursery-demand": (None, PAGE_AGGREGATE),
+    "nursery-sources": (None, PAGE_PERSONAL),
+    "nursery-source": ("my_source", PAGE_PERSONAL),
+    "nursery-plot-lineage": ("my_plot", PAGE_PERSONAL),
+    "api:nursery-list": (None, API_AGGREGATE),
+    "api:nursery-detail": ("nursery", API_AGGREGATE),
+    "api:batch-list": (None, API_AGGREGATE),
+    "api:batch-detail": ("nursery_batch", API_AGGREGATE),
+    "api:distribution-list": (None, API_PERSONAL),
+    "api:distribution-detail": ("my_distribution", API_PERSONAL),
+    "api:material-source-list": (None, API_PERSONAL),
+    "api:material-source-detail": ("my_source", API_PERSONAL),
+    "api:material-source-lineage": ("my_source", API_PERSONAL),
+    "api:plantain-ledger-list": (None, API_AGGREGATE),
+    "api:nursery-demand-list": (None, API_AGGREGATE),
+    "api:plot-lineage-detail": ("my_plot", API_PERSONAL),
     "compliance": (None, PAGE_PERSONAL),
     "compliance-run-start": (None, _by_role(302, 405, 405)),  # a POST only
     # Staff's run: the programme sees every run, others only their own.
@@ -135,6 +159,8 @@ OUT_OF_SCOPE = {
     "api:producer-detail": "far",
     "api:plot-detail": "far_plot",
     "api:visit-detail": "far_visit",
+    "nursery-plot-lineage": "far_plot",
+    "api:plot-lineage-detail": "far_plot",
 }
 
 
@@ -178,6 +204,7 @@ def objects(demo_db: Any) -> dict[str, Any]:
         ).pk,
         "overlay": {"name": "capitals"},
         **access_objects(mine),
+        **nursery_objects(mine),
         "distrito": place.distrito.pk,
         "provincia": place.distrito.provincia.pk,
         "departamento": place.distrito.provincia.departamento.pk,

@@ -14,7 +14,8 @@ Farmer N runs nursery V1 on plot N1; the municipality runs nursery V2.
 
 So MP's material reached A1 (300 seedlings), B1 (30 sticks) and C1 (150 seedlings); plot A1
 traces to MP through D1, S1, BW1; the original donation D5 reached three farmers over three
-generations and 500 suckers came back in its cascade.
+generations and 500 suckers came back in its cascade. Everything lies in Loreto, apart from the
+session's demo (San Martín, Huánuco, Ucayali).
 """
 
 from __future__ import annotations
@@ -30,7 +31,16 @@ from chacra.nurseries import services
 from chacra.nurseries.models import Batch, Distribution, MaterialSource, Nursery
 from chacra.registry import services as registry
 from chacra.registry.models import Graft, Organisation, OrganisationKind, Planting, Plot, Producer
-from tests.factories import ComunidadFactory, ProducerFactory, plot_polygon
+from tests.factories import (
+    ComunidadFactory,
+    DepartamentoFactory,
+    DistritoFactory,
+    ProducerFactory,
+    ProvinciaFactory,
+    plot_polygon,
+)
+
+REGION = "16"
 
 
 def day(year: int, month: int) -> dt.date:
@@ -92,8 +102,18 @@ def give(batch: Batch, to: Plot, count: int, when: dt.date, **kw: Any) -> Distri
     )
 
 
+def place() -> Any:
+    """A comunidad in Loreto, a region the demo does not use, so that its figures stay apart."""
+    region = DepartamentoFactory(ubigeo=REGION, name="Loreto")
+    provincia = ProvinciaFactory(ubigeo="1601", name="Maynas", departamento=region)
+    distrito = DistritoFactory(
+        ubigeo="160101", name="Iquitos", capital="Iquitos", provincia=provincia
+    )
+    return ComunidadFactory(distrito=distrito)
+
+
 def build() -> Scenario:
-    comunidad = ComunidadFactory()
+    comunidad = place()
     people = [ProducerFactory(comunidad=comunidad) for _ in range(6)]
     m, n, a, b, c, d = people
     m1, n1, a1, b1, c1, d1 = (plot(p, i) for i, p in enumerate(people))

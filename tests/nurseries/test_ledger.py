@@ -10,7 +10,7 @@ from chacra.accounts.scope import Scope
 from chacra.errors import Conflict
 from chacra.nurseries import services
 from chacra.nurseries.ledger import plantain_ledger
-from tests.nurseries.scenario import Scenario, day, give
+from tests.nurseries.scenario import REGION, Scenario, day, give
 
 STAFF = Scope(role=Role.STAFF)
 INVESTOR = Scope(role=Role.INVESTOR)
@@ -27,7 +27,7 @@ def test_a_donation_owes_twice_its_count_and_partial_returns_add_up(scenario: Sc
 
 
 def test_balances_by_producer_count_what_went_onward(scenario: Scenario) -> None:
-    ledger = plantain_ledger(scope=STAFF)
+    ledger = plantain_ledger(scope=STAFF, region=REGION)
     rows = {b.key: b for b in ledger.by_producer}
     a, c, d = rows[scenario.a.code], rows[scenario.c.code], rows[scenario.d.code]
     assert (a.received, a.owed, a.returned, a.outstanding, a.redistributed) == (
@@ -54,7 +54,7 @@ def test_balances_by_producer_count_what_went_onward(scenario: Scenario) -> None
 
 
 def test_totals_comunidad_and_region_agree(scenario: Scenario) -> None:
-    ledger = plantain_ledger(scope=STAFF)
+    ledger = plantain_ledger(scope=STAFF, region=REGION)
     t = ledger.totals
     assert (t.donations, t.received, t.owed, t.returned, t.outstanding) == (3, 550, 1100, 500, 600)
     assert t.redistributed == 350
@@ -62,11 +62,11 @@ def test_totals_comunidad_and_region_agree(scenario: Scenario) -> None:
     assert comunidad.outstanding == 600
     assert comunidad.label == f"{scenario.a.comunidad.name} ({scenario.a.comunidad.distrito.name})"
     (region,) = ledger.by_region
-    assert (region.label, region.outstanding) == ("San Martín", 600)
+    assert (region.label, region.outstanding) == ("Loreto", 600)
 
 
 def test_generations_and_what_the_original_donation_produced(scenario: Scenario) -> None:
-    ledger = plantain_ledger(scope=STAFF)
+    ledger = plantain_ledger(scope=STAFF, region=REGION)
     assert [(g.generation, g.donations, g.farmers, g.suckers) for g in ledger.generations] == [
         (1, 1, 1, 200),
         (2, 1, 1, 250),
@@ -88,7 +88,7 @@ def test_returns_redistributed_onward_start_the_next_generation(scenario: Scenar
     assert (onward.generation, onward.obligation, onward.root_id) == (
         2, 300, scenario.d5_plantain.pk,
     )  # fmt: skip
-    ledger = plantain_ledger(scope=STAFF)
+    ledger = plantain_ledger(scope=STAFF, region=REGION)
     (cascade,) = ledger.cascades
     assert (cascade.farmers, cascade.given_onward) == (4, 500)
     a = next(b for b in ledger.by_producer if b.key == scenario.a.code)
@@ -108,7 +108,7 @@ def test_a_return_beyond_what_is_owed_is_refused_and_writes_nothing(scenario: Sc
 
 
 def test_investors_get_totals_regions_and_generations_but_no_producers(scenario: Scenario) -> None:
-    ledger = plantain_ledger(scope=INVESTOR)
+    ledger = plantain_ledger(scope=INVESTOR, region=REGION)
     assert ledger.totals.outstanding == 600
     assert ledger.reached_generations == {3: 1}
     assert ledger.by_producer == []

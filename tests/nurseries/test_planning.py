@@ -10,19 +10,20 @@ from chacra.errors import AccessDenied
 from chacra.nurseries import services
 from chacra.nurseries.models import AgroforestryModel
 from chacra.nurseries.planning import demand_totals, demand_vs_stock, plot_comparison
-from tests.nurseries.scenario import Scenario, day
+from tests.nurseries.scenario import REGION, Scenario, day
 
 STAFF = Scope(role=Role.STAFF)
 
 
 @pytest.fixture
 def planned(scenario: Scenario) -> Scenario:
-    """Plans for San Martín: 0.5 ha in Aug 2016, 1 ha in Oct 2016; 1,000 seedlings ready in Sep."""
+    """Plans for Loreto: 0.5 ha in Aug 2016, 1 ha in Oct 2016; 1,000 seedlings ready in Sep."""
+    region = scenario.a.comunidad.distrito.provincia.departamento
     model = services.agroforestry_model_define(
         actor=None, code="AF-TEST", name="Test", cacao_per_ha=1000, plantain_per_ha=500,
         timber_per_ha=100, budwood_per_ha=100, clone_mix={"ICS-95": 60, "TSH-565": 40},
+        region=region,
     )  # fmt: skip
-    region = scenario.a.comunidad.distrito.provincia.departamento
     services.planting_plan_set(
         actor=None, region=region, month=day(2016, 8), hectares="0.5", model=model
     )
@@ -37,7 +38,7 @@ def planned(scenario: Scenario) -> Scenario:
 
 
 def test_demand_is_served_in_order_from_stock_ready_by_each_month(planned: Scenario) -> None:
-    rows = {(r.month.month, r.material): r for r in demand_vs_stock(scope=STAFF)}
+    rows = {(r.month.month, r.material): r for r in demand_vs_stock(scope=STAFF, region=REGION)}
     got = {k: (r.needed, r.stock, r.supplied, r.shortfall) for k, r in rows.items()}
     assert got == {
         # S1 still holds 50 seedlings; the 1,000 ready in September serve October
@@ -55,7 +56,7 @@ def test_demand_is_served_in_order_from_stock_ready_by_each_month(planned: Scena
 
 
 def test_totals_name_the_first_month_short(planned: Scenario) -> None:
-    totals = {t.material: t for t in demand_totals(demand_vs_stock(scope=STAFF))}
+    totals = {t.material: t for t in demand_totals(demand_vs_stock(scope=STAFF, region=REGION))}
     cacao = totals["cacao_seedling"]
     assert (cacao.needed, cacao.supplied, cacao.shortfall) == (1500, 1050, 450)
     assert cacao.first_short == day(2016, 8)
@@ -68,7 +69,7 @@ def test_a_later_plan_for_the_same_month_replaces_the_earlier(planned: Scenario)
         actor=None, region=region, month=day(2016, 8), hectares=0,
         model=AgroforestryModel.objects.get(code="AF-TEST"),
     )  # fmt: skip
-    rows = {(r.month.month, r.material): r for r in demand_vs_stock(scope=STAFF)}
+    rows = {(r.month.month, r.material): r for r in demand_vs_stock(scope=STAFF, region=REGION)}
     assert rows[(8, "cacao_seedling")].needed == 0
     assert rows[(10, "cacao_seedling")].supplied == 1000
 

@@ -49,9 +49,26 @@ class Step:
     count: int | None
     material: str  # a BatchKind or SourceKind value
     clone: str
-    where: str  # "at <nursery>", "returned by <producer>", "to <producer>, plot <plot>", ...
     distrito: str
-    nursery: str = ""  # the nursery's code, for batches held at one
+    nursery: str = ""  # a batch held at a nursery: its code, name and kind
+    nursery_name: str = ""
+    nursery_kind: str = ""
+    holder: str = ""  # a batch held by a farmer: her producer code
+    returned: bool = False  # ... because she returned it against a donation
+    producer: str = ""  # a distribution: the producer who received it
+    plot: str = ""  # a distribution: the plot it went to; a source: the plot it stands on
+    pk: int = 0  # the record's id
+
+    @property
+    def where(self) -> str:
+        """Where the step is, in English (the command line's words)."""
+        if self.nursery:
+            return f"at {self.nursery_name} ({self.nursery}, {self.nursery_kind} nursery)"
+        if self.holder:
+            return f"{'returned' if self.returned else 'held'} by {self.holder}"
+        if self.kind == "distribution":
+            return f"to {self.producer}, plot {self.plot}"
+        return f"on plot {self.plot}" if self.plot else ""
 
     def describe(self) -> str:
         """One line for the command line (English, with chacra's codes for kinds)."""
@@ -103,21 +120,12 @@ class PlotLineage:
     chains: list[Chain]
 
 
-def _nursery_phrase(batch: Batch) -> str:
-    n = batch.nursery
-    if n is None:
-        return ""
-    return f"at {n.name} ({n.code}, {n.kind} nursery)"
-
-
 def batch_step(batch: Batch) -> Step:
-    if batch.nursery is not None:
-        where, distrito = _nursery_phrase(batch), batch.nursery.distrito.name
+    nursery, holder = batch.nursery, batch.holder
+    if nursery is not None:
+        distrito = nursery.distrito.name
     else:
-        holder = batch.holder
-        verb = "returned by" if batch.repays_id else "held by"
-        where = f"{verb} {holder.code}" if holder else ""
-        distrito = holder.comunidad.distrito.name if holder else ""
+        distrito = holder.comunidad.distrito.name if holder is not None else ""
     return Step(
         kind="batch",
         code=batch.code,
@@ -125,9 +133,13 @@ def batch_step(batch: Batch) -> Step:
         count=batch.count,
         material=batch.kind,
         clone=batch.clone.code if batch.clone else "",
-        where=where,
         distrito=distrito,
-        nursery=batch.nursery.code if batch.nursery else "",
+        nursery=nursery.code if nursery else "",
+        nursery_name=nursery.name if nursery else "",
+        nursery_kind=nursery.kind if nursery else "",
+        holder=holder.code if holder else "",
+        returned=batch.repays_id is not None,
+        pk=batch.pk,
     )
 
 
@@ -139,8 +151,10 @@ def distribution_step(d: Distribution, batch: Batch) -> Step:
         count=d.count,
         material=batch.kind,
         clone=batch.clone.code if batch.clone else "",
-        where=f"to {d.producer.code}, plot {d.plot.code}",
         distrito=d.plot.comunidad.distrito.name,
+        producer=d.producer.code,
+        plot=d.plot.code,
+        pk=d.pk,
     )
 
 
@@ -152,8 +166,9 @@ def source_step(source: MaterialSource) -> Step:
         count=source.plants,
         material=source.kind,
         clone=source.clone.code,
-        where=f"on plot {source.plot.code}",
         distrito=source.plot.comunidad.distrito.name,
+        plot=source.plot.code,
+        pk=source.pk,
     )
 
 

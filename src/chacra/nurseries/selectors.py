@@ -8,9 +8,11 @@ regional office its region's producers, an agent hers, investors and buyers noth
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope
@@ -89,26 +91,23 @@ def nursery_get(*, scope: Scope, pk: int) -> Nursery:
     return nursery
 
 
-def visible_operators(*, scope: Scope, nurseries: list[Nursery]) -> set[int]:
-    """The farmer-nursery operators (producer ids) the caller may name."""
-    ids = {n.operator_producer_id for n in nurseries if n.operator_producer_id}
+def visible_operators(*, scope: Scope, producer_ids: Iterable[int | None]) -> set[int]:
+    """The farmer-nursery operators (producer ids) among these that the caller may name."""
+    ids = {pk for pk in producer_ids if pk}
     if not ids or not scope.sees_personal_data:
         return set()
     return set(registry.producer_list(scope=scope).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def stock_by_nursery(*, nursery_ids: list[int]) -> dict[int, dict[str, int]]:
-    """What each nursery holds now, by kind of material."""
-    rows = (
-        Batch.objects.filter(nursery__in=nursery_ids, taken__lt=F("count"))
-        .order_by()
-        .values("nursery", "kind")
-        .annotate(n=Sum(F("count") - F("taken")))
+def with_stock(qs: QuerySet[Nursery]) -> QuerySet[Nursery]:
+    """Nurseries annotated with what they hold now: ``stock_<kind>`` for each kind of batch."""
+    left = F("batches__count") - F("batches__taken")
+    return qs.annotate(
+        **{
+            f"stock_{kind}": Coalesce(Sum(left, filter=Q(batches__kind=kind)), 0)
+            for kind in BatchKind.values
+        }
     )
-    out: dict[int, dict[str, int]] = {pk: {} for pk in nursery_ids}
-    for r in rows:
-        out[r["nursery"]][r["kind"]] = int(r["n"] or 0)
-    return out
 
 
 def batch_list(

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from chacra.nurseries import api as nurseries_api
 from chacra.registry import api
 from chacra.supply import api as supply_api
 
@@ -14,6 +15,7 @@ router.register("provincias", api.ProvinciaViewSet, basename="provincia")
 router.register("distritos", api.DistritoViewSet, basename="distrito")
 router.register("comunidades", api.ComunidadViewSet, basename="comunidad")
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
+nurseries_api.register(router)
 router.register("supply/lots", supply_api.LotViewSet, basename="supply-lot")
 router.register("supply/shipments", supply_api.ShipmentViewSet, basename="supply-shipment")
 router.register("supply/purchases", supply_api.PurchaseViewSet, basename="supply-purchase")

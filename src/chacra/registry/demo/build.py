@@ -18,6 +18,7 @@ from chacra.geo.area import geodesic_area_ha
 from chacra.geo.shapes import irregular_polygons
 from chacra.registry.demo import farms
 from chacra.registry.demo.monitoring import monitoring_build
+from chacra.registry.demo.nurseries import nurseries_build
 from chacra.registry.demo.places import DISTRITOS, REGION_FARMERS, REGION_HECTARES
 from chacra.registry.demo.reference import reference_layers_build
 from chacra.registry.demo.setting import (
@@ -188,6 +189,7 @@ def demo_build(*, size: str = "small", seed: int = 2016) -> DemoReport:
     _bulk(PlotGeometryVersion, farms.versions_build(plots))
     _bulk(Planting, plantings)
     _bulk(Graft, grafts)
+    nurseries_build(plots=plots, plantings=plantings, grafts=grafts, seed=seed)
     plots_of: dict[int, list[Plot]] = {}
     for plot in plots:
         plots_of.setdefault(plot.producer.pk, []).append(plot)

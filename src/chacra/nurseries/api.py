@@ -1,0 +1,197 @@
+"""REST API v1 for genetic material: parse the request, call a selector with the caller's scope,
+serialise. Registered on the registry's router (``chacra.registry.api_urls``) by ``register``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from chacra.accounts.scope import scope_for
+from chacra.nurseries import selectors
+from chacra.nurseries.ledger import plantain_ledger
+from chacra.nurseries.lineage import plot_lineage, source_forward
+from chacra.nurseries.models import Batch, BatchKind, Distribution, MaterialSource, Nursery
+from chacra.nurseries.planning import demand_totals, demand_vs_stock, plot_comparison
+from chacra.nurseries.serializers import (
+    BatchSerializer,
+    DemandSerializer,
+    DistributionSerializer,
+    ForwardSerializer,
+    LedgerSerializer,
+    NurserySerializer,
+    PlotLineageSerializer,
+    SourceSerializer,
+)
+from chacra.registry import selectors as registry
+
+REGION = OpenApiParameter(
+    "region", OpenApiTypes.STR, description="departamento name or ubigeo (e.g. 22)"
+)
+KIND = OpenApiParameter("kind", OpenApiTypes.STR, enum=BatchKind.values, description="batch kind")
+
+
+@extend_schema(
+    parameters=[
+        REGION,
+        OpenApiParameter(
+            "kind", OpenApiTypes.STR, enum=["farmer", "municipal", "private"],
+            description="nursery kind",
+        ),
+    ]
+)  # fmt: skip
+class NurseryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Nurseries with what they hold now: open to every role that sees aggregates."""
+
+    serializer_class = NurserySerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Nursery.objects.none()
+        params = self.request.query_params
+        return selectors.with_stock(
+            selectors.nursery_list(
+                scope=scope_for(self.request.user),
+                region=params.get("region") or None,
+                kind=params.get("kind") or None,
+            )
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if not getattr(self, "swagger_fake_view", False):
+            ids = Nursery.objects.values_list("operator_producer", flat=True)
+            context["operators"] = selectors.visible_operators(
+                scope=scope_for(self.request.user), producer_ids=ids
+            )
+        return context
+
+
+@extend_schema(parameters=[REGION, KIND])
+class BatchViewSet(viewsets.ReadOnlyModelViewSet):
+    """Batches at nurseries for every role that sees aggregates; those a farmer holds (plantain
+    returns) for the roles that see her."""
+
+    serializer_class = BatchSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Batch.objects.none()
+        params = self.request.query_params
+        return selectors.batch_list(
+            scope=scope_for(self.request.user),
+            region=params.get("region") or None,
+            kind=params.get("kind") or None,
+        )
+
+
+@extend_schema(parameters=[REGION, KIND])
+class DistributionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Distributions to producers' plots: personal data, scoped like producers."""
+
+    serializer_class = DistributionSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Distribution.objects.none()
+        params = self.request.query_params
+        return selectors.distribution_list(
+            scope=scope_for(self.request.user),
+            region=params.get("region") or None,
+            kind=params.get("kind") or None,
+        )
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Mother plants and budwood gardens on the plots the caller may see."""
+
+    serializer_class = SourceSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return MaterialSource.objects.none()
+        return selectors.source_list(scope=scope_for(self.request.user))
+
+    @extend_schema(responses=ForwardSerializer)
+    @action(detail=True, pagination_class=None)
+    def lineage(self, request: Request, pk: str | None = None) -> Response:
+        """Every plot the source's material reached (others counted, not shown)."""
+        source = self.get_object()
+        forward = source_forward(scope=scope_for(request.user), source=source)
+        return Response(ForwardSerializer(forward).data)
+
+
+class PlantainLedgerViewSet(viewsets.ViewSet):
+    """The 1-for-2 ledger: totals, regions and generations for every role that sees aggregates;
+    comunidades, producers and cascades for the roles that see personal data (their scope)."""
+
+    @extend_schema(
+        parameters=[
+            REGION,
+            OpenApiParameter("limit", OpenApiTypes.INT, description="rows of producers (50)"),
+        ],
+        responses=LedgerSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        limit = request.query_params.get("limit", "50")
+        ledger = plantain_ledger(
+            scope=scope_for(request.user),
+            region=request.query_params.get("region") or None,
+            limit=max(1, min(int(limit), 1000)) if limit.isdigit() else 50,
+        )
+        return Response(LedgerSerializer(ledger).data)
+
+
+class DemandViewSet(viewsets.ViewSet):
+    """Seedlings, budwood, plantain and timber the planned hectares need, against stock, by
+    region and month, with the shortfalls."""
+
+    @extend_schema(parameters=[REGION], responses=DemandSerializer)
+    def list(self, request: Request) -> Response:
+        rows = demand_vs_stock(
+            scope=scope_for(request.user), region=request.query_params.get("region") or None
+        )
+        return Response(DemandSerializer({"totals": demand_totals(rows), "months": rows}).data)
+
+
+class PlotLineageViewSet(viewsets.ViewSet):
+    """A plot's clone composition and where each planting's and grafting's material came
+    from, with the plot compared to its agroforestry model."""
+
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="plot id")
+        ],
+        responses=PlotLineageSerializer,
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        scope = scope_for(request.user)
+        plot = registry.plot_get(scope=scope, pk=int(pk))
+        lineage = plot_lineage(scope=scope, plot=plot)
+        data = {
+            "plot": plot,
+            "composition": lineage.composition,
+            "chains": lineage.chains,
+            "comparison": plot_comparison(scope=scope, plot=plot),
+        }
+        return Response(PlotLineageSerializer(data).data)
+
+
+def register(router: BaseRouter) -> None:
+    """Add the nurseries endpoints to the API's router."""
+    router.register("nurseries", NurseryViewSet, basename="nursery")
+    router.register("batches", BatchViewSet, basename="batch")
+    router.register("distributions", DistributionViewSet, basename="distribution")
+    router.register("material-sources", SourceViewSet, basename="material-source")
+    router.register("plantain-ledger", PlantainLedgerViewSet, basename="plantain-ledger")
+    router.register("nursery-demand", DemandViewSet, basename="nursery-demand")
+    router.register("plot-lineage", PlotLineageViewSet, basename="plot-lineage")

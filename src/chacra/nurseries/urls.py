@@ -1,0 +1,15 @@
+from django.urls import path
+
+from chacra.nurseries import views
+
+urlpatterns = [
+    path("", views.nursery_list, name="nurseries"),
+    path("<int:pk>/", views.nursery_detail, name="nursery-detail"),
+    path("batches/<int:pk>/", views.batch_detail, name="nursery-batch"),
+    path("distributions/", views.distribution_list, name="nursery-distributions"),
+    path("plantain/", views.plantain, name="nursery-plantain"),
+    path("demand/", views.demand, name="nursery-demand"),
+    path("sources/", views.source_list, name="nursery-sources"),
+    path("sources/<int:pk>/", views.source_detail, name="nursery-source"),
+    path("lineage/plots/<int:pk>/", views.plot_lineage_page, name="nursery-plot-lineage"),
+]
