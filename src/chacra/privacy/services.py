@@ -23,6 +23,7 @@ from chacra.compliance.models import PlotCheck
 from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.privacy.models import AccessKind, PersonalDataAccess
 from chacra.registry.models import Plot, PlotGeometryVersion, Producer
+from chacra.registry.services import producer_version_claim
 
 EXPORT_FORMAT = "chacra-producer-export/1"
 ANONYMOUS_SURNAMES = "ANONIMIZADO"
@@ -165,11 +166,13 @@ def producer_anonymise(*, actor: Any, code: str, reason: str) -> Producer:
     producer.age_at_registration = _age_band_start(producer)
     producer.surnames, producer.given_names = ANONYMOUS_SURNAMES, producer.code
     producer.dni, producer.phone, producer.birth_date = None, "", None
+    # A new version: an edit form opened before this cannot write the names back.
+    producer_version_claim(producer=producer, version=producer.version)
     # Not instance_save: its audit entry would copy the old names and DNI into the log.
     producer.save(
         update_fields=[
             "surnames", "given_names", "dni", "phone", "birth_date", "age_at_registration",
-            "updated_at",
+            "updated_at", "version",
         ]
     )  # fmt: skip
     producer.memberships.update(member_number="")

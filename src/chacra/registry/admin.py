@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.gis import admin as gis_admin
 from django.db.models import QuerySet
@@ -155,9 +156,32 @@ class MembershipInline(RegistryInline):
     autocomplete_fields = ["organisation"]
 
 
+class ProducerAdminForm(forms.ModelForm):
+    """Carries the version the editor opened, so that a change made meanwhile is not lost."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None:
+            current = Producer.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if current.first() != seen:
+                raise forms.ValidationError(
+                    services.producer_conflict_message(self.instance, seen), code="conflict"
+                )
+        return cleaned
+
+
 @admin.register(Producer)
 class ProducerAdmin(ScopedAdmin):
     selector = selectors.producer_list
+    form = ProducerAdminForm
     list_display = ["code", "surnames", "given_names", "dni", "sex", "comunidad"]
     list_filter = ["sex", "comunidad__distrito__provincia__departamento"]
     search_fields = ["code", "surnames", "given_names", "dni", "comunidad__name"]
@@ -175,6 +199,11 @@ class ProducerAdmin(ScopedAdmin):
         services.require_producer_write(
             actor=request.user, producer=obj if change else None, comunidad=obj.comunidad
         )
+        if change:
+            seen = form.cleaned_data.get("seen_version")
+            services.producer_version_claim(
+                producer=obj, version=obj.version if seen is None else seen
+            )
         super().save_model(request, obj, form, change)
 
 

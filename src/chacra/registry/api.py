@@ -17,7 +17,7 @@ from chacra.accounts.scope import scope_for
 from chacra.errors import InvalidInput
 from chacra.privacy.models import AccessKind
 from chacra.privacy.services import personal_data_access_record
-from chacra.registry import selectors
+from chacra.registry import selectors, services
 from chacra.registry.models import (
     Comunidad,
     Departamento,
@@ -36,6 +36,7 @@ from chacra.registry.serializers import (
     OrganisationSerializer,
     PlotSerializer,
     ProducerSerializer,
+    ProducerUpdateSerializer,
     ProvinciaSerializer,
     StatsSerializer,
     VisitSerializer,
@@ -91,7 +92,10 @@ def _flag(value: str | None) -> str | None:
 
 @extend_schema(parameters=FILTER_PARAMS)
 class ProducerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Producers; PATCH changes one, given the ``version`` it was read at (409 if it changed)."""
+
     serializer_class = ProducerSerializer
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller, no rows
@@ -99,6 +103,25 @@ class ProducerViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.producer_list(
             scope=scope_for(self.request.user), filters=filters_from(self.request.query_params)
         )
+
+    @extend_schema(
+        parameters=[], request=ProducerUpdateSerializer, responses={200: ProducerSerializer}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        producer = self.get_object()
+        update = ProducerUpdateSerializer(producer, data=request.data, partial=True)
+        update.is_valid(raise_exception=True)
+        changes = dict(update.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            raise InvalidInput(
+                "version: say which version of the producer you changed (its `version`)",
+                field="version",
+            )
+        services.producer_update(
+            actor=request.user, producer=producer, version=version, source="api", **changes
+        )
+        return Response(ProducerSerializer(producer).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)

@@ -79,6 +79,33 @@ class ProducerSerializer(serializers.ModelSerializer[Producer]):
             "region",
             "consent_given_on",
             "consent_method",
+            "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class ProducerUpdateSerializer(serializers.ModelSerializer[Producer]):
+    """A change to a producer: the fields to change and the version they were read at."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read; 409 Conflict if it changed since."
+    )
+
+    class Meta:
+        model = Producer
+        fields = [
+            "version",
+            "surnames",
+            "given_names",
+            "dni",
+            "sex",
+            "birth_date",
+            "age_at_registration",
+            "phone",
+            "household_size",
+            "comunidad",
+            "consent_given_on",
+            "consent_method",
         ]
 
 

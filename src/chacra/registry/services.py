@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
-from chacra.accounts.models import AuditAction, Role
+from chacra.accounts.models import AuditAction, AuditEntry, Role
 from chacra.accounts.scope import Scope, scope_for
 from chacra.accounts.services import audit_record, instance_save
 from chacra.errors import AccessDenied, Conflict, InvalidInput
@@ -166,10 +166,50 @@ def producer_assign_agent(
     )
 
 
+def producer_conflict_message(producer: Producer, version: int) -> str:
+    """Who changed the producer, and when, since the caller read ``version`` of it."""
+    last = (
+        AuditEntry.objects.filter(model=Producer._meta.label, object_id=str(producer.pk))
+        .select_related("actor")
+        .first()
+    )
+    by = ""
+    if last is not None:
+        who = last.actor.get_username() if last.actor is not None else "chacra"
+        by = f" by {who} at {timezone.localtime(last.at):%Y-%m-%d %H:%M}"
+    return (
+        f"version: producer {producer.code} was changed{by} after you opened it (you had "
+        f"version {version}); reload it, check the new values and make your change again"
+    )
+
+
+def producer_version_claim(*, producer: Producer, version: int) -> None:
+    """Take the next version of a producer, or raise Conflict if ``version`` is not the latest.
+
+    The conditional UPDATE holds the row until the transaction ends (PostgreSQL) or the
+    database (SQLite), so of two edits made on the same version exactly one goes through.
+    """
+    claimed = Producer.objects.filter(pk=producer.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise Conflict(producer_conflict_message(producer, version), field="version")
+    producer.version = version + 1
+
+
 @transaction.atomic
 def producer_update(
-    *, actor: Any, producer: Producer, source: str = "code", **changes: Any
+    *,
+    actor: Any,
+    producer: Producer,
+    version: int | None = None,
+    source: str = "code",
+    **changes: Any,
 ) -> Producer:
+    """Change a producer's fields. ``version``: the version the caller read (the form's or the
+    API request's); None takes ``producer.version``, as loaded. Raises Conflict when someone
+    else changed the producer since.
+    """
     require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
     editable = {f.name for f in Producer._meta.concrete_fields if f.editable and not f.primary_key}
     for name, value in changes.items():
@@ -181,6 +221,9 @@ def producer_update(
         setattr(producer, name, value)
     if "comunidad" in changes:
         require_producer_write(actor=actor, producer=producer, comunidad=producer.comunidad)
+    producer_version_claim(
+        producer=producer, version=producer.version if version is None else version
+    )
     return instance_save(actor=actor, instance=producer, source=source)  # type: ignore[return-value]
 
 
