@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "producer-detail": ("mine", PAGE_PERSONAL),
     "plot-detail": ("my_plot", PAGE_PERSONAL),
     "login": (None, OPEN),
+    "health": (None, OPEN),  # database and migrations, yes or no: nothing personal
     "logout": (None, dict.fromkeys(ROLES, 405)),  # logging out takes a POST
     "set_language": (None, dict.fromkeys(ROLES, 302)),
     "intake": (None, PAGE_PERSONAL),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "chacra.monitoring",
     "chacra.maps",
     "chacra.privacy",
+    "chacra.ops",
     "chacra.web",
 ]
 

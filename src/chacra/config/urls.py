@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chacra.ops.views import health
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -12,5 +14,6 @@ urlpatterns = [
     path("nurseries/", include("chacra.nurseries.urls")),
     path("compliance/", include("chacra.compliance.urls")),
     path("privacy/", include("chacra.privacy.urls")),
+    path("health/", health, name="health"),
     path("", include("chacra.web.urls")),
 ]
