@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from typing import Any
 
 # Tuned by hand: shares carried along every path in floats (through ``source_step``, as chacra
@@ -88,8 +89,9 @@ def _generate(n_purchases: int, n_shipments: int, seed: int) -> dict[str, Any]:
     import numpy as np
     from django.db import connection, transaction
 
+    from chacra.accounts.services import record_defaults, records_insert
     from chacra.registry.demo.setting import places_load
-    from chacra.registry.models import Comunidad, Organisation
+    from chacra.registry.models import Comunidad, Organisation, Planting, Plot, Producer
 
     rng = np.random.default_rng(seed)
     distritos = list(places_load().values())
@@ -106,36 +108,35 @@ def _generate(n_purchases: int, n_shipments: int, seed: int) -> dict[str, Any]:
     now = "2016-01-15 12:00:00+00:00"
     started = time.perf_counter()
     with transaction.atomic():
-        # producers, and 1-2 plots each (with a planting: the plausibility check reads them)
-        write(
-            "registry_producer",
-            ["id", "code", "surnames", "given_names", "sex", "registered_on", "phone",
-             "comunidad_id", "consent_method", "created_at", "updated_at"],
-            [(i, f"B{i:07d}", f"Banco{i}", "Prueba", "F" if i % 2 else "M", "2014-01-01", "",
-              comunidades[i % len(comunidades)].pk, "", now, now)
-             for i in range(1, n_producers + 1)],
-        )  # fmt: skip
+        # producers, and 1-2 plots each (with a planting: the plausibility check reads them),
+        # through chacra's own record writer so that every registry field gets its default
+        producer = record_defaults(Producer)
+        records_insert(Producer, [
+            {**producer, "code": f"B{i:07d}", "surnames": f"Banco{i}", "given_names": "Prueba",
+             "sex": "F" if i % 2 else "M", "comunidad_id": comunidades[i % len(comunidades)].pk}
+            for i in range(1, n_producers + 1)
+        ])  # fmt: skip
+        assert Producer.objects.order_by("pk").values_list("pk", flat=True).first() == 1, (
+            "the benchmark needs an EMPTY database"
+        )
         two = rng.random(n_producers) < 0.2
         owner = np.repeat(np.arange(1, n_producers + 1), np.where(two, 2, 1))
         n_plots = len(owner)
         ha = np.round(rng.uniform(0.5, 3.0, n_plots), 2)
-        write(
-            "registry_plot",
-            ["id", "code", "producer_id", "comunidad_id", "name", "land_title",
-             "cacao_in_production_ha", "mapping_method", "geometry_repaired", "created_at",
-             "updated_at"],
-            [(i + 1, f"BP{i + 1:07d}", int(o), comunidades[int(o) % len(comunidades)].pk, "",
-              False, float(h), "gps_point", False, now, now)
-             for i, (o, h) in enumerate(zip(owner, ha, strict=True))],
-        )  # fmt: skip
+        plot = record_defaults(Plot)
+        records_insert(Plot, [
+            {**plot, "code": f"BP{i + 1:07d}", "producer_id": int(o),
+             "comunidad_id": comunidades[int(o) % len(comunidades)].pk,
+             "cacao_in_production_ha": Decimal(f"{h:.2f}"), "mapping_method": "gps_point"}
+            for i, (o, h) in enumerate(zip(owner, ha, strict=True))
+        ])  # fmt: skip
         installed = rng.integers(2008, 2014, n_plots)
-        write(
-            "registry_planting",
-            ["id", "plot_id", "cacao_installed_ha", "installed_on", "temporary_shade_ha",
-             "forestry_ha"],
-            [(i + 1, i + 1, float(ha[i]), f"{int(installed[i])}-03-01", 0, 0)
-             for i in range(n_plots)],
-        )  # fmt: skip
+        planting = record_defaults(Planting)
+        records_insert(Planting, [
+            {**planting, "plot_id": i + 1, "cacao_installed_ha": Decimal(f"{ha[i]:.2f}"),
+             "installed_on": dt.date(int(installed[i]), 3, 1)}
+            for i in range(n_plots)
+        ])  # fmt: skip
         first_plot = np.searchsorted(owner, np.arange(1, n_producers + 1))
         # purchases: ordered by buyer and date, so collection lots take consecutive ids
         producer = rng.integers(1, n_producers + 1, n_purchases)
