@@ -37,7 +37,7 @@ from tests.factories import (
     plot_polygon,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NON_COMPLIANT = [{"code": "strict_protected_area", "figures": {"ha": 0.4},
                   "message": "overlaps Parque Nacional del Río Abiseo by 0.40 ha"}]  # fmt: skip

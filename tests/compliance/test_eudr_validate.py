@@ -22,6 +22,8 @@ import chacra.compliance.eudr_validate
 from chacra.compliance.eudr_rules import MESSAGES, RULES
 from chacra.compliance.eudr_validate import Problem, validate
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SQUARE = [[-76.700000, -7.160000], [-76.690000, -7.160000], [-76.690000, -7.150000],
           [-76.700000, -7.150000], [-76.700000, -7.160000]]  # fmt: skip
 
