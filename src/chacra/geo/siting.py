@@ -125,7 +125,9 @@ class _Totals:
         far = nearest > self.reach
         if far.any():
             gain[far] = 0.0
-        gains = np.bincount(self.order.ravel(), weights=gain.ravel(), minlength=self.m)
+        gains: FloatArray = np.bincount(
+            self.order.ravel(), weights=gain.ravel(), minlength=self.m
+        ).astype(np.float64)
         if far.any():
             gains += w[far] @ np.maximum(nearest[far, None] - self.distance[far], 0.0)
         base = float(w @ nearest)
@@ -383,7 +385,7 @@ def exact(
         model += pulp.lpSum(float(w[i] * d[i, j]) * x[i, j] for (i, j) in x)
         for i in range(n):
             model += pulp.lpSum(x[i, j] for j in range(m)) == 1
-        for (i, j), var in x.items():
+        for (_, j), var in x.items():
             model += var <= y[j]
         if capacity is not None:
             for j in range(m):
