@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+import struct
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import Any
@@ -55,7 +56,10 @@ def months_after(day: dt.date, months: int) -> dt.date:
 
 def xy_of(plot: Plot) -> tuple[float, float]:
     point = plot.location if plot.location is not None else plot.comunidad.location
-    return (point.x, point.y) if point is not None else (0.0, 0.0)
+    if point is None:
+        return (0.0, 0.0)
+    wkb = bytes(point.wkb)  # one GEOS call; reading x and y apart takes four
+    return struct.unpack_from("<dd" if wkb[0] == 1 else ">dd", wkb, 5)
 
 
 def points(nurseries: list[Nursery]) -> np.ndarray:
@@ -216,17 +220,22 @@ def budwood(
     if not farm or not grafts:
         return
     near_farm = nearest(graft_xy, points(farm))
-    choices: dict[tuple[str, int], tuple[list[MaterialSource], np.ndarray]] = {}
+    # the nearest source of each grafting's clone: one distance matrix per region and clone
+    source_of: dict[int, MaterialSource] = {}
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     for k, g in enumerate(grafts):
-        options = by_clone.get(g.clone_id)
+        groups[(region_of[g.plot_id], g.clone_id)].append(k)
+    for (region, clone_id), ks in groups.items():
+        options = by_clone.get(clone_id)
         if not options:
             continue  # no source of the clone: its origin stays unrecorded
-        region = region_of[g.plot_id]
-        if (region, g.clone_id) not in choices:
-            local = [s for s in options if region_of[s.plot_id] == region] or options
-            choices[(region, g.clone_id)] = (local, np.array([xy_of(s.plot) for s in local]))
-        local, at = choices[(region, g.clone_id)]
-        source = local[int(nearest(graft_xy[k : k + 1], at)[0])]
+        local = [s for s in options if region_of[s.plot_id] == region] or options
+        near = nearest(graft_xy[ks], np.array([xy_of(s.plot) for s in local]))
+        source_of.update((k, local[int(j)]) for k, j in zip(ks, near, strict=True))
+    for k, g in enumerate(grafts):
+        source = source_of.get(k)
+        if source is None:
+            continue
         nursery = farm[int(near_farm[k])]
         sticks = math.ceil(float(g.grafted_ha) * BUDWOOD_PER_HA * m.rng.uniform(0.9, 1.1))
         batch = m.batch(
@@ -273,7 +282,12 @@ def plantain(
     order = sorted(range(len(plots)), key=lambda i: (plantings[i].installed_on, plots[i].code))
     waiting: dict[str, list[tuple[dt.date, int, Record]]] = defaultdict(list)
     ready: dict[str, deque[Record]] = defaultdict(deque)
-    at = {region: points(here) for region, here in nurseries.items()}
+    nearest_nursery: dict[int, Nursery] = {}
+    for region, here in nurseries.items():
+        mine = [i for i, p in enumerate(plots) if region_of[p.pk] == region]
+        if mine:
+            near = nearest(xy[mine], points(here))
+            nearest_nursery.update((i, here[int(j)]) for i, j in zip(mine, near, strict=True))
     for i in order:
         planting, plot = plantings[i], plots[i]
         need = round(float(planting.temporary_shade_ha) * PLANTAIN_PER_HA * m.rng.uniform(0.9, 1.1))
@@ -292,7 +306,7 @@ def plantain(
                 break
             ready[region].popleft()  # too few left: they stay with the farmer
         if source is None:
-            nursery = nurseries[region][int(nearest(xy[i : i + 1], at[region])[0])]
+            nursery = nearest_nursery[i]
             source = m.batch(
                 (nursery.pk, "plantain", month),
                 kind=BatchKind.PLANTAIN.value,
