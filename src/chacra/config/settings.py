@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chacra.privacy",
     "chacra.ops",
     "chacra.web",
+    "chacra.insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "chacra.insights"
+    verbose_name = "Investor insights"
