@@ -21,6 +21,7 @@ from chacra.registry.models.organisations import OrganisationKind
 
 NAMES = (
     "offices", "capitals", "regions", "provinces", "roads", "rivers", "protected", "facilities",
+    "nurseries",
 )  # fmt: skip
 SIMPLIFY_DEGREES = 0.0005
 
@@ -79,6 +80,13 @@ def geojson(name: str) -> dict[str, Any]:
                 simplify=False,
             )
             for f in facilities.order_by("name")
+        )
+    if name == "nurseries":
+        from chacra.nurseries.overlay import nursery_features
+
+        return _collection(
+            _feature(location, properties, simplify=False)
+            for location, properties in nursery_features()
         )
     if name == "protected":
         areas = LayerFeature.objects.filter(layer__kind=LayerKind.PROTECTED_AREA)

@@ -12,6 +12,7 @@ from chacra.accounts.scope import scope_for
 from chacra.compliance.models import PlotCheck
 from chacra.compliance.services import stale_plot_ids
 from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.nurseries.card import clone_origins
 from chacra.privacy.models import AccessKind
 from chacra.privacy.services import personal_data_access_record
 from chacra.registry import selectors
@@ -82,7 +83,12 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     personal_data_access_record(
         actor=request.user, producer_id=card.producer.pk, kind=AccessKind.CARD
     )
-    return render(request, "web/producer_card.html", {"card": card, "producer": card.producer})
+    origins = clone_origins(scope=scope_for(request.user), producer=card.producer)
+    return render(
+        request,
+        "web/producer_card.html",
+        {"card": card, "producer": card.producer, "clone_origins": origins},
+    )
 
 
 @login_required

@@ -120,7 +120,7 @@
       },
     },
   );
-  for (const [name, fill] of [["capitals", "#ffffff"], ["facilities", "#7a3e0e"], ["offices", "#1b1b1b"]]) {
+  for (const [name, fill] of [["capitals", "#ffffff"], ["facilities", "#7a3e0e"], ["nurseries", "#3f8f3a"], ["offices", "#1b1b1b"]]) {
     sources[name] = { type: "geojson", data: base + "overlays/" + name + ".geojson" };
     layers.push({
       id: name, type: "circle", source: name,
@@ -215,9 +215,9 @@
   }
 
   map.on("click", async (e) => {
-    const hit = map.queryRenderedFeatures(e.point, { layers: ["offices", "facilities", "capitals"] })[0];
+    const hit = map.queryRenderedFeatures(e.point, { layers: ["offices", "facilities", "nurseries", "capitals"] })[0];
     if (hit) {
-      const kind = { offices: text.office, facilities: text.facility, capitals: text.capital }[hit.layer.id];
+      const kind = { offices: text.office, facilities: text.facility, nurseries: text.nursery, capitals: text.capital }[hit.layer.id];
       new maplibregl.Popup().setLngLat(e.lngLat)
         .setHTML(`<b>${escape(hit.properties.name)}</b><br>${kind}`).addTo(map);
       return;
@@ -233,7 +233,7 @@
     popup.getElement().dataset.plot = answer.plot.code;
   });
   map.on("mousemove", (e) => {
-    const over = map.queryRenderedFeatures(e.point, { layers: ["plot-fill", "plot-points", "offices", "facilities", "capitals"] });
+    const over = map.queryRenderedFeatures(e.point, { layers: ["plot-fill", "plot-points", "offices", "facilities", "nurseries", "capitals"] });
     map.getCanvas().style.cursor = over.length ? "pointer" : "";
   });
   // "idle" waits for every source, the basemap too: offline its tiles fail and it may never come.
