@@ -80,6 +80,20 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "map-plots-geojson": (None, API_PERSONAL),
     "map-plot-at": (None, _by_role(403, 400, 403)),  # 400: no lon/lat given
     "map-overlay": ("overlay", _by_role(403, 200, 200)),
+    # The investor workspace: aggregates for investors and programme-wide staff only.
+    "insights": (None, _by_role(302, 403, 403) | {"admin": 200, "staff": 200, "investor": 200}),
+    "insights-hexagons-geojson": (
+        None,
+        _by_role(403, 403, 403) | {"admin": 200, "staff": 200, "investor": 200},
+    ),
+    "insights-hexagons-png": (
+        None,
+        _by_role(403, 403, 403) | {"admin": 200, "staff": 200, "investor": 200},
+    ),
+    "insights-siting": (
+        None,
+        _by_role(403, 403, 403) | {"admin": 400, "staff": 400, "investor": 400},
+    ),
     # Supply: staff roles see lots and shipments (names only for their producers); a buyer only
     # its own shipments (the demo's buyer has none); investors none; origin pages are public.
     "supply": (None, _by_role(302, 200, 403) | {"buyer": 200}),

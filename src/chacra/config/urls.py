@@ -13,6 +13,7 @@ urlpatterns = [
     path("monitoring/", include("chacra.monitoring.urls")),
     path("nurseries/", include("chacra.nurseries.urls")),
     path("compliance/", include("chacra.compliance.urls")),
+    path("insights/", include("chacra.insights.urls")),
     path("privacy/", include("chacra.privacy.urls")),
     path("health/", health, name="health"),
     path("", include("chacra.web.urls")),

@@ -7,6 +7,7 @@ single plot's outline is ever drawn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import h3
@@ -38,7 +39,7 @@ class CellSums:
 
 
 def sum_by_cell(
-    cells: npt.ArrayLike, figures: dict[str, npt.ArrayLike], people: npt.ArrayLike
+    cells: npt.ArrayLike, figures: Mapping[str, npt.ArrayLike], people: npt.ArrayLike
 ) -> CellSums:
     """Each figure summed per cell; ``people`` are ids counted once per cell.
 

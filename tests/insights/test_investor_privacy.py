@@ -1,0 +1,65 @@
+"""An investor finds no name, DNI or plot outline in any page or answer of the workspace."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from chacra.registry.models import Plot, Producer
+
+
+def _personal_strings() -> set[str]:
+    found: set[str] = set()
+    for surnames, given, dni in Producer.objects.values_list("surnames", "given_names", "dni"):
+        found |= {f"{given} {surnames}", surnames, dni}
+    return {s for s in found if s and len(s) >= 6}
+
+
+def _plot_coordinates() -> set[str]:
+    """The first vertex of each mapped plot, as it would print with 4 to 6 decimals."""
+    out: set[str] = set()
+    for plot in Plot.objects.filter(boundary__isnull=False)[:200]:
+        x, y = plot.boundary.coords[0][0][0]
+        out |= {f"{x:.5f}", f"{y:.5f}"}
+    return out
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("insights") + "?resolution=5",
+        reverse("insights") + "?resolution=6&k=3",
+        reverse("insights-hexagons-geojson") + "?resolution=5",
+        reverse("insights-siting") + "?k=2&candidates=comunidades",
+    ],
+)
+def test_investor_sees_no_names_dni_or_plot_outline(login: Any, url: str) -> None:
+    response = login("investor").get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    leaks = [s for s in _personal_strings() if s in body]
+    assert leaks == []
+    assert [c for c in _plot_coordinates() if c in body] == []
+
+
+def test_geojson_holds_hexagons_of_at_least_five_producers(login: Any) -> None:
+    body = json.loads(login("investor").get(reverse("insights-hexagons-geojson")).content)
+    assert body["features"]
+    for feature in body["features"]:
+        assert feature["geometry"]["type"] == "Polygon"
+        assert len(feature["geometry"]["coordinates"][0]) == 7  # a hexagon, closed
+        assert feature["properties"]["producers"] >= 5
+
+
+def test_hexagon_map_is_a_png(login: Any) -> None:
+    response = login("investor").get(reverse("insights-hexagons-png"))
+    assert response["Content-Type"] == "image/png"
+    assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_regional_office_and_buyer_are_refused(login: Any) -> None:
+    for user in ("regional-sm", "buyer", "agent-sm-01"):
+        assert login(user).get(reverse("insights")).status_code == 403
