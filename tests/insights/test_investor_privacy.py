@@ -63,3 +63,23 @@ def test_hexagon_map_is_a_png(login: Any) -> None:
 def test_regional_office_and_buyer_are_refused(login: Any) -> None:
     for user in ("regional-sm", "buyer", "agent-sm-01"):
         assert login(user).get(reverse("insights")).status_code == 403
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".pdf"])
+def test_investor_report_has_no_personal_data(demo_db: Any, tmp_path: Any, suffix: str) -> None:
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    out = tmp_path / f"report{suffix}"
+    call_command("report", "investors", "--as", "investor", "--out", str(out))
+    assert out.stat().st_size > 1000
+    if suffix == ".xlsx":
+        book = load_workbook(out)
+        text = " ".join(
+            str(v) for s in book.worksheets for row in s.iter_rows(values_only=True) for v in row
+        )
+        assert "suppressed" in text
+    else:
+        text = out.read_bytes().decode("latin-1")
+    assert [s for s in _personal_strings() if s in text] == []
+    assert [c for c in _plot_coordinates() if c in text] == []
