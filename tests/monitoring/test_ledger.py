@@ -18,6 +18,7 @@ from chacra.monitoring.models import (
     Indicator,
     IndicatorValue,
     InKindActivity,
+    InKindUnitValue,
     Loan,
     Nature,
     Sector,
@@ -93,6 +94,8 @@ def test_only_programme_staff_or_the_region_write(built: dict[str, Any]) -> None
 
 def test_coinvestment_subtotals_farmers_and_leverage(built: dict[str, Any]) -> None:
     staff, region = built["staff"], built["region"]
+    # Only the values set here count (the session's demo, when loaded, sets its own).
+    InKindUnitValue.objects.all().delete()
     services.unit_value_set(
         actor=staff, activity=InKindActivity.LAND_PREPARATION, usd_per_unit=Decimal(100),
         valid_from=dt.date(2012, 1, 1),
@@ -102,6 +105,9 @@ def test_coinvestment_subtotals_farmers_and_leverage(built: dict[str, Any]) -> N
         actor=staff, activity=InKindActivity.LAND_PREPARATION, usd_per_unit=Decimal(200),
         valid_from=dt.date(2015, 1, 1),
     )  # fmt: skip
+    producers = Producer.objects.filter(comunidad__distrito__provincia__departamento=region)
+    # Contributions are programme-wide: count what these three add to any already recorded.
+    before = coinvestment_summary(producers=producers)
     sectors = {"Empresa P": Sector.PRIVATE, "Muni P": Sector.PUBLIC, "Donante P": Sector.DONOR}
     for name, sector in sectors.items():
         org = Organisation.objects.create(name=name, kind=OrganisationKind.BUYER)
@@ -110,12 +116,14 @@ def test_coinvestment_subtotals_farmers_and_leverage(built: dict[str, Any]) -> N
             actor=staff, partner=partner, date=DAY, amount=Decimal("2800"), currency=Currency.PEN,
             nature=Nature.EQUIPMENT, region=region, evidence="acta",
         )  # fmt: skip
-    producers = Producer.objects.filter(comunidad__distrito__provincia__departamento=region)
     s = coinvestment_summary(producers=producers)
     assert s.farmers_usd == 9 * 100 + 6 * 200
     assert [(f.region, f.farmers) for f in s.farmers] == [("Región Prueba", 5)]
-    assert s.public_usd == 1000  # S/ 2,800 at 2.80
-    assert s.private_usd == 1000 + s.farmers_usd
-    assert s.leveraged_usd == s.private_usd + s.public_usd
-    assert s.donor_usd == 1000
-    assert s.leverage_ratio == pytest.approx(s.leveraged_usd / 1000, abs=0.01)
+    assert s.public_usd - before.public_usd == 1000  # S/ 2,800 at 2.80
+    assert s.private_usd - before.private_usd == 1000
+    assert s.private_usd - s.farmers_usd == pytest.approx(
+        before.private_usd - before.farmers_usd + 1000
+    )
+    assert s.leveraged_usd == pytest.approx(s.private_usd + s.public_usd)
+    assert s.donor_usd - before.donor_usd == 1000
+    assert s.leverage_ratio == pytest.approx(s.leveraged_usd / s.donor_usd, abs=0.01)
