@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from chacra.accounts.models import Role
+from chacra.config.security import content_security_policy
 from chacra.maps.index import CACHE
 from chacra.registry.models import Clone, CloneGroup, Plot
 from chacra.registry.services import graft_record, planting_record, plot_register
@@ -150,6 +151,8 @@ def test_an_unreachable_basemap_does_not_stop_the_plots(
 ) -> None:
     # Port 9 (discard) on loopback refuses: the satellite tiles fail as they do offline.
     settings.CHACRA_BASEMAP_URL = "http://127.0.0.1:9/{z}/{x}/{y}.jpg"
+    # At start-up the security policy lets the configured basemap's server in; do the same here.
+    settings.CHACRA_CSP = content_security_policy(settings.CHACRA_BASEMAP_URL)
     plot, _point = _plots()
     login(make_user("staff-map4", Role.STAFF), next="/")
     tried: list[str] = []
