@@ -55,6 +55,24 @@ LEFT JOIN supply_purchase p ON p.id = a.purchase_id
 LEFT JOIN supply_purchaseplot pp ON pp.purchase_id = a.purchase_id
 WHERE a.step_id IN ({steps})
 """
+# The same on PostgreSQL, one indexed lookup per step and per purchase: its planner, misjudging
+# how many allocations a list of steps has, would otherwise hash-join whole tables. OFFSET 0
+# keeps each LATERAL subquery from being flattened back into one big join.
+BACK_POSTGRES = """
+SELECT a.step_id, CAST(a.kg AS DOUBLE PRECISION), a.lot_id, a.source_step_id, a.purchase_id,
+       o.plot_id, o.share, o.producer_id, o.date
+FROM unnest(%s::bigint[]) AS u(step_id)
+CROSS JOIN LATERAL (
+    SELECT step_id, kg, lot_id, source_step_id, purchase_id FROM supply_allocation
+    WHERE step_id = u.step_id OFFSET 0
+) a
+LEFT JOIN LATERAL (
+    SELECT pp.plot_id, CAST(pp.kg AS DOUBLE PRECISION) / p.kg AS share, p.producer_id,
+           CAST(p.date AS TEXT) AS date
+    FROM supply_purchaseplot pp JOIN supply_purchase p ON p.id = pp.purchase_id
+    WHERE pp.purchase_id = a.purchase_id OFFSET 0
+) o ON true
+"""
 STEP_TOTALS = """
 SELECT id, CAST(input_kg AS DOUBLE PRECISION), CAST(output_kg AS DOUBLE PRECISION)
 FROM supply_processingstep WHERE id IN ({steps})
@@ -206,8 +224,11 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
         else:
             kind, seed = "lot", SEED_LOT
             t_step[target.step_id] = m_step[target.step_id] = float(target.kg)
-        _, listed = _steps_of(cursor, UP.format(seed=seed), "up", [target.pk])
-        cursor.execute(BACK.format(steps=listed))
+        steps, listed = _steps_of(cursor, UP.format(seed=seed), "up", [target.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute(BACK_POSTGRES, [steps])
+        else:
+            cursor.execute(BACK.format(steps=listed))
         rows = cursor.fetchall()
         cursor.execute(STEP_TOTALS.format(steps=listed))
         totals = {step: (kg_in, kg_out) for step, kg_in, kg_out in cursor.fetchall()}
