@@ -4,9 +4,10 @@ audited.
 Refusals raise before anything is written (a later refusal rolls the transaction back): a
 message names the value and what is accepted. Counts can never be created: what leaves a batch
 (distributed, used for another batch, lost) is counted on it (``taken``) by a conditional update
-under a row lock (``select_for_update`` on PostgreSQL; SQLite runs one write transaction at a
-time), and a database check keeps ``taken`` within ``count``. Plantain returns are counted on
-the donation they repay the same way (``returned`` within ``obligation``).
+under a row lock (``select_for_update`` of the row alone on PostgreSQL, as its optional
+relations join outside; SQLite runs one write transaction at a time), and a database check
+keeps ``taken`` within ``count``. Plantain returns are counted on the donation they repay the
+same way (``returned`` within ``obligation``).
 """
 
 from __future__ import annotations
@@ -350,7 +351,7 @@ def nursery_register(
 def _locked(batch: Batch | int) -> Batch:
     pk = batch if isinstance(batch, int) else batch.pk
     found = (
-        Batch.objects.select_for_update()
+        Batch.objects.select_for_update(of=("self",))
         .select_related("nursery__distrito__provincia", "holder__comunidad", "clone", "repays")
         .filter(pk=pk)
         .first()
@@ -695,7 +696,7 @@ def plantain_return_record(
     """Suckers a farmer returns against a donation: a new batch, held by her (or brought to a
     nursery), ready to go to new farmers. Never more than she still owes."""
     locked = (
-        Distribution.objects.select_for_update()
+        Distribution.objects.select_for_update(of=("self",))
         .select_related("batch", "producer__comunidad", "plot__comunidad")
         .filter(pk=distribution.pk)
         .first()
@@ -779,7 +780,7 @@ def planting_material_link(
         )
     target: Planting | Graft = planting if planting is not None else graft  # type: ignore[assignment]
     locked = (
-        Distribution.objects.select_for_update()
+        Distribution.objects.select_for_update(of=("self",))
         .select_related("batch__clone", "plot")
         .filter(pk=distribution.pk)
         .first()
