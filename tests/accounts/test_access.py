@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:batch-detail": ("nursery_batch", API_AGGREGATE),
     "api:distribution-list": (None, API_PERSONAL),
     "api:distribution-detail": ("my_distribution", API_PERSONAL),
+    "api:distribution-returns": ("my_distribution", _by_role(403, 405, 405)),  # a POST only
     "api:material-source-list": (None, API_PERSONAL),
     "api:material-source-detail": ("my_source", API_PERSONAL),
     "api:material-source-lineage": ("my_source", API_PERSONAL),

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -19,7 +19,7 @@ from chacra.nurseries.models import (
     NurseryKind,
     PlantingMaterial,
 )
-from chacra.registry.models import Producer
+from chacra.registry.models import Plot, Producer
 
 PRODUCER_CODE = re.compile(r"\bP\d{6}\b")
 
@@ -185,3 +185,37 @@ def test_forward_from_a_source_in_the_api(login: Any) -> None:
         reached.values_list("code", flat=True)
     )
     assert body["hidden_plots"] == 0
+
+
+def test_recording_a_distribution_and_a_return_through_the_api(login: Any) -> None:
+    """An agent records a donation of plantain to one of her producers, then its return; the
+    batch never gives more than it holds."""
+    agent = get_user_model().objects.get(username="agent-sm-01")
+    plot = Plot.objects.filter(producer__agents=agent).order_by("code").last()
+    batch = Batch.objects.filter(
+        kind=BatchKind.PLANTAIN, nursery__distrito__provincia__departamento__ubigeo="22",
+        taken__lt=F("count"),
+    ).first()  # fmt: skip
+    assert plot is not None
+    assert batch is not None
+    client = login("agent-sm-01")
+    url = reverse("api:distribution-list")
+    too_many = {"batch": batch.code, "plot": plot.code, "count": batch.available + 1,
+                "date": "2016-06-01", "received_by_agent": "agent-sm-01"}  # fmt: skip
+    refused = client.post(url, too_many, content_type="application/json")
+    assert refused.status_code == 409
+    assert f"accepted: at most {batch.available}" in refused.json()["detail"]
+    made = client.post(url, too_many | {"count": 10}, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    assert made.json()["obligation"] == 20
+    returns = reverse("api:distribution-returns", args=[made.json()["id"]])
+    back = client.post(
+        returns, {"count": 20, "date": "2016-12-01"}, content_type="application/json"
+    )
+    assert back.status_code == 201, back.json()
+    assert back.json()["holder"] == plot.producer.code
+    again = client.post(
+        returns, {"count": 1, "date": "2016-12-01"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    assert login("investor").post(url, too_many, content_type="application/json").status_code == 403

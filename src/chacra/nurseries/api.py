@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from chacra.accounts.scope import scope_for
-from chacra.nurseries import selectors
+from chacra.errors import InvalidInput, NotFound
+from chacra.nurseries import selectors, services
 from chacra.nurseries.ledger import plantain_ledger
 from chacra.nurseries.lineage import plot_lineage, source_forward
 from chacra.nurseries.models import Batch, BatchKind, Distribution, MaterialSource, Nursery
@@ -23,11 +25,13 @@ from chacra.nurseries.planning import demand_totals, demand_vs_stock, plot_compa
 from chacra.nurseries.serializers import (
     BatchSerializer,
     DemandSerializer,
+    DistributionCreateSerializer,
     DistributionSerializer,
     ForwardSerializer,
     LedgerSerializer,
     NurserySerializer,
     PlotLineageSerializer,
+    ReturnCreateSerializer,
     SourceSerializer,
 )
 from chacra.registry import selectors as registry
@@ -93,8 +97,10 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(parameters=[REGION, KIND])
-class DistributionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Distributions to producers' plots: personal data, scoped like producers."""
+class DistributionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Distributions to producers' plots: personal data, scoped like producers. POST records
+    one (never more than the batch holds); POST to ``returns`` records plantain returned
+    against a donation."""
 
     serializer_class = DistributionSerializer
 
@@ -107,6 +113,50 @@ class DistributionViewSet(viewsets.ReadOnlyModelViewSet):
             region=params.get("region") or None,
             kind=params.get("kind") or None,
         )
+
+    @extend_schema(request=DistributionCreateSerializer, responses=DistributionSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = DistributionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        scope = scope_for(request.user)
+        batch = selectors.batch_list(scope=scope).filter(code=v["batch"]).first()
+        if batch is None:
+            raise NotFound(f"batch: no batch {v['batch']!r} in your scope")
+        plot = selectors.plot_by_code(scope=scope, code=v["plot"])
+        agent = None
+        if v["received_by_agent"]:
+            agent = get_user_model().objects.filter(username=v["received_by_agent"]).first()
+            if agent is None:
+                raise InvalidInput(
+                    f"received_by_agent: no user named {v['received_by_agent']!r}",
+                    field="received_by_agent",
+                )
+        made = services.distribution_record(
+            actor=request.user, batch=batch, plot=plot, count=v["count"], date=v["date"],
+            transport=v["transport"], transport_notes=v["transport_notes"],
+            signed_by=v["signed_by"], received_by_agent=agent, donated=v["donated"],
+            source="api",
+        )  # fmt: skip
+        return Response(DistributionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReturnCreateSerializer, responses=BatchSerializer)
+    @action(detail=True, methods=["post"])
+    def returns(self, request: Request, pk: str | None = None) -> Response:
+        """Record plantain suckers returned against this donation (at most what is owed)."""
+        data = ReturnCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        nursery = None
+        if v["nursery"]:
+            nursery = Nursery.objects.filter(code=v["nursery"]).first()
+            if nursery is None:
+                raise InvalidInput(f"nursery: no nursery {v['nursery']!r}", field="nursery")
+        made = services.plantain_return_record(
+            actor=request.user, distribution=self.get_object(), count=v["count"],
+            date=v["date"], nursery=nursery, source="api",
+        )  # fmt: skip
+        return Response(BatchSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):

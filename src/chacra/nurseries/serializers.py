@@ -85,6 +85,33 @@ class DistributionSerializer(serializers.ModelSerializer[Distribution]):
         ]  # fmt: skip
 
 
+class DistributionCreateSerializer(serializers.Serializer[Any]):
+    """What a distribution is recorded with: batch and plot by code."""
+
+    batch = serializers.CharField(help_text="batch code, e.g. B000123")
+    plot = serializers.CharField(help_text="plot code of the receiving producer, e.g. PA000045")
+    count = serializers.IntegerField(min_value=1)
+    date = serializers.DateField()
+    transport = serializers.CharField(required=False, allow_blank=True, default="")
+    transport_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    signed_by = serializers.CharField(required=False, allow_blank=True, default="")
+    received_by_agent = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="username of the agent"
+    )
+    donated = serializers.BooleanField(required=False, default=True)
+
+
+class ReturnCreateSerializer(serializers.Serializer[Any]):
+    """Plantain suckers returned against a donation."""
+
+    count = serializers.IntegerField(min_value=1)
+    date = serializers.DateField()
+    nursery = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="code of the nursery they were brought to; empty: the farmer keeps them",
+    )  # fmt: skip
+
+
 class SourceSerializer(serializers.ModelSerializer[MaterialSource]):
     plot = _code()
     clone = _code()
