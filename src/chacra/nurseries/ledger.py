@@ -169,29 +169,31 @@ def cascade_rows(originals: QuerySet[Distribution]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def _cascades(originals: QuerySet[Distribution], limit: int) -> list[Cascade]:
-    rows = {r["original"]: r for r in cascade_rows(originals)}
-    out = []
-    for d in originals.select_related(REGION):
-        r = rows.get(d.pk)
-        if r is None:
-            continue
-        out.append(
-            Cascade(
-                original=d.code,
-                producer_code=d.producer.code,
-                region=d.producer.comunidad.distrito.provincia.departamento.name,
-                date=d.date,
-                count=d.count,
-                generations=r["generations"],
-                farmers=r["farmers"],
-                given_onward=(r["given"] or 0) - d.count,
-                returned=r["returned"] or 0,
-                outstanding=(r["owed"] or 0) - (r["returned"] or 0),
-            )
+def _cascades(rows: list[dict[str, Any]], limit: int) -> list[Cascade]:
+    """The ``limit`` cascades that produced most, from their rows (``cascade_rows``)."""
+    top = sorted(rows, key=lambda r: (-(r["returned"] or 0), r["original"]))[:limit]
+    first = {
+        d["pk"]: d
+        for d in Distribution.objects.filter(pk__in=[r["original"] for r in top]).values(
+            "pk", "code", "date", "count", producer_code=F("producer__code"),
+            region=F(f"{REGION}__name"),
         )
-    out.sort(key=lambda c: (-c.returned, c.original))
-    return out[:limit]
+    }  # fmt: skip
+    return [
+        Cascade(
+            original=first[r["original"]]["code"],
+            producer_code=first[r["original"]]["producer_code"],
+            region=first[r["original"]]["region"],
+            date=first[r["original"]]["date"],
+            count=first[r["original"]]["count"],
+            generations=r["generations"],
+            farmers=r["farmers"],
+            given_onward=(r["given"] or 0) - first[r["original"]]["count"],
+            returned=r["returned"] or 0,
+            outstanding=(r["owed"] or 0) - (r["returned"] or 0),
+        )
+        for r in top
+    ]
 
 
 def plantain_ledger(*, scope: Scope, region: str | None = None, limit: int = 50) -> Ledger:
@@ -199,9 +201,9 @@ def plantain_ledger(*, scope: Scope, region: str | None = None, limit: int = 50)
     owing most and those that produced most)."""
     qs = _donations(scope, region)
     by_region = sorted(balances(qs, REGION + "__ubigeo", REGION + "__name"), key=lambda b: b.label)
-    originals = qs.filter(generation=1)
+    cascades = cascade_rows(qs.filter(generation=1))
     reached: dict[int, int] = {}
-    for r in cascade_rows(originals):
+    for r in cascades:
         reached[r["generations"]] = reached.get(r["generations"], 0) + 1
     ledger = Ledger(
         totals=_total(by_region),
@@ -233,5 +235,5 @@ def plantain_ledger(*, scope: Scope, region: str | None = None, limit: int = 50)
         reached_generations=ledger.reached_generations,
         by_comunidad=by_comunidad,
         by_producer=by_producer[:limit],
-        cascades=_cascades(originals, limit),
+        cascades=_cascades(cascades, limit),
     )
