@@ -7,11 +7,13 @@ pytest-django runs them after the others, so the flush they cause never hides th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from chacra.registry.demo.build import DemoReport, demo_build
 
@@ -46,3 +48,12 @@ def login(demo_db: DemoReport) -> Any:
 def _data_dir(settings: Any, tmp_path: Any) -> None:
     """Files chacra writes (archived imports, uploads) go to the test's own folder."""
     settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Messages in English, in this process and in management commands (which activate
+    ``LANGUAGE_CODE``): for tests that quote a message's English text."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

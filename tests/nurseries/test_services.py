@@ -20,6 +20,9 @@ from chacra.registry.models import Departamento
 from tests.factories import DepartamentoFactory, UserFactory
 from tests.nurseries.scenario import Scenario, day, give
 
+# The messages quoted here are the English ones (the catalogue translates them).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _nothing_written(call: Callable[[], Any], error: type[ChacraError], match: str) -> None:
     counts = (Batch.objects.count(), Distribution.objects.count(), AuditEntry.objects.count())
