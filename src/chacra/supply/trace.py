@@ -175,9 +175,12 @@ class TraceBack:
     origins: list[OriginShare]
     step_ids: list[int]
     flows: list[Flow] = field(default_factory=list)
+    plot_totals: dict[int, list[float]] = field(default_factory=dict, repr=False)
 
     def by_plot(self) -> dict[int, tuple[Decimal, Decimal]]:
         """``{plot id: (kg of the traced lot, purchased kg)}``, each rounded to 0.01 kg."""
+        if self.plot_totals:  # summed while tracing
+            return {k: (kg_of(t), kg_of(m)) for k, (t, m) in self.plot_totals.items()}
         return _totals(self.origins, 0)
 
     def by_producer(self) -> dict[int, tuple[Decimal, Decimal]]:
@@ -236,6 +239,7 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
     for row in rows:
         inputs[row[0]].append(row)
     found: dict[tuple[int, int], list[Any]] = {}  # (purchase, plot): [t, m, producer, date]
+    per_plot: dict[int, list[float]] = {}  # plot: [t, m]
     bought: dict[tuple[int, int], float] = defaultdict(float)  # (purchase, step): t, for flows
     # Later steps first: a step's input lots were all made by steps with smaller ids.
     for step in sorted(inputs, reverse=True):
@@ -249,21 +253,28 @@ def trace_back(target: Lot | Shipment, *, flows: bool = False) -> TraceBack:
                 if flows:
                     edges.append(Flow("lot", lot, lot_step, step, kg_of(t)))
                 continue
+            t, m = t * share, m * share
             acc = found.get((purchase, plot))
             if acc is None:
-                found[(purchase, plot)] = [t * share, m * share, producer, date]
+                found[(purchase, plot)] = [t, m, producer, date]
             else:
-                acc[0] += t * share
-                acc[1] += m * share
+                acc[0] += t
+                acc[1] += m
+            total = per_plot.get(plot)
+            if total is None:
+                per_plot[plot] = [t, m]
+            else:
+                total[0] += t
+                total[1] += m
             if flows:
-                bought[(purchase, step)] += t * share
+                bought[(purchase, step)] += t
     edges += [Flow("purchase", p, None, step, kg_of(t)) for (p, step), t in bought.items()]
     make = tuple.__new__  # a NamedTuple without its keyword-parsing constructor
     origins = [
         make(OriginShare, (plot, purchase, producer, date, t, m))
         for (purchase, plot), (t, m, producer, date) in found.items()
     ]
-    return TraceBack(kind, target.pk, target.kg, origins, sorted(inputs), edges)
+    return TraceBack(kind, target.pk, target.kg, origins, sorted(inputs), edges, per_plot)
 
 
 @dataclass
