@@ -9,8 +9,8 @@ import pytest
 import shapely
 
 from chacra.accounts.models import AuditEntry
+from chacra.layers.boundaries import boundaries_load
 from chacra.layers.models import Layer, LayerKind
-from chacra.layers.services import boundaries_load
 from chacra.layers.vectors import LayerFileError
 from chacra.registry.models import Departamento, Distrito, Provincia
 from tests.factories import DistritoFactory

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import shapely
 
+from chacra.layers.boundaries import boundaries_set
 from chacra.layers.models import LayerKind
-from chacra.layers.services import boundaries_set, layer_features_replace
+from chacra.layers.services import layer_features_replace
 from chacra.registry.demo.places import DISTRITOS
 
 SYNTHETIC = "demo (synthetic)"

@@ -24,14 +24,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from chacra.errors import ChacraError
+from chacra.layers.boundaries import LEVELS, boundaries_load
 from chacra.layers.models import LayerKind
 from chacra.layers.protected import CATEGORIES
 from chacra.layers.selectors import layer_list
 from chacra.layers.services import (
-    LEVELS,
     RASTER_KINDS,
     LayerLoaded,
-    boundaries_load,
     layer_load,
     protected_areas_load,
     raster_register,
