@@ -161,6 +161,7 @@ def tonnes_post_harvest(basis: Basis) -> Breakdown:
         steps = steps.filter(
             Q(place__iexact=basis.region)
             | Q(facility__distrito__provincia__departamento__ubigeo=basis.region)
+            | Q(facility__isnull=True, organisation__departamento__ubigeo=basis.region)
         )
     if basis.scope.role in (Role.REGIONAL, Role.AGENT):
         steps = steps.filter(

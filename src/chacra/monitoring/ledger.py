@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -15,17 +15,62 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from chacra.monitoring.models import Contribution, InKindActivity, InKindUnitValue, Partner, Sector
+from chacra.nurseries.models import Batch, BatchKind, Nursery, NurseryKind
 from chacra.registry.models import Graft, Planting, Producer
 from chacra.registry.selectors import REGION_OF_PRODUCER
 
 PRIVATE = (Sector.PRIVATE, Sector.PRODUCER_ORGANISATIONS)
 
-# What the registry records for each priced activity: (model, quantity field, date field).
-QUANTITIES: dict[str, tuple[Any, str, str]] = {
-    InKindActivity.LAND_PREPARATION: (Planting, "cacao_installed_ha", "installed_on"),
-    InKindActivity.PLANTAIN_SHADE: (Planting, "temporary_shade_ha", "installed_on"),
-    InKindActivity.TIMBER_TREES: (Planting, "forestry_ha", "installed_on"),
-    InKindActivity.GRAFTING: (Graft, "grafted_ha", "grafted_on"),
+
+@dataclass(frozen=True)
+class Measure:
+    """What the records hold of one priced activity: rows of ``model`` (with ``filters``), the
+    path from a row to the farmer who did the work, the quantity and the date it counts on."""
+
+    model: Any
+    producer: str
+    quantity: Any  # an aggregate: Sum of a field, or Count for one unit per row
+    date: str
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self, producers: QuerySet[Producer]) -> QuerySet[Any]:
+        return self.model.objects.filter(**{f"{self.producer}__in": producers}, **self.filters)
+
+
+# Plantings and graftings from the registry; suckers returned, budwood cut from farmers' mother
+# plants and gardens, and farmers' nurseries from the nursery ledger (read, never written).
+MEASURES: dict[str, Measure] = {
+    InKindActivity.LAND_PREPARATION: Measure(
+        Planting, "plot__producer", Sum("cacao_installed_ha"), "installed_on"
+    ),
+    InKindActivity.PLANTAIN_SHADE: Measure(
+        Planting, "plot__producer", Sum("temporary_shade_ha"), "installed_on"
+    ),
+    InKindActivity.TIMBER_TREES: Measure(
+        Planting, "plot__producer", Sum("forestry_ha"), "installed_on"
+    ),
+    InKindActivity.GRAFTING: Measure(Graft, "plot__producer", Sum("grafted_ha"), "grafted_on"),
+    InKindActivity.PLANTAIN_RETURNED: Measure(
+        Batch,
+        "repays__producer",
+        Sum("count"),
+        "started_on",
+        {"kind": BatchKind.PLANTAIN, "repays__isnull": False},
+    ),
+    InKindActivity.BUDWOOD: Measure(
+        Batch,
+        "source__plot__producer",
+        Sum("count"),
+        "started_on",
+        {"kind": BatchKind.BUDWOOD, "source__isnull": False},
+    ),
+    InKindActivity.NURSERY_BUILDING: Measure(
+        Nursery,
+        "operator_producer",
+        Count("id"),
+        "established_on",
+        {"kind": NurseryKind.FARMER, "established_on__isnull": False},
+    ),
 }
 
 
@@ -69,18 +114,18 @@ def farmers_inkind(producers: QuerySet[Producer]) -> list[Amount]:
     for v in InKindUnitValue.objects.order_by("-valid_from"):
         values[v.activity].append(v)
     totals: dict[tuple[str | None, int], float] = defaultdict(float)
-    for activity, (model, quantity, date) in QUANTITIES.items():
+    for activity, m in MEASURES.items():
         if not values.get(activity):
             continue
         rows = (
-            model.objects.filter(plot__producer__in=producers)
+            m.rows(producers)
             .order_by()
-            .values(place=F(f"plot__producer__{REGION_OF_PRODUCER}__name"), month=TruncMonth(date))
-            .annotate(q=Sum(quantity))
+            .values(place=F(f"{m.producer}__{REGION_OF_PRODUCER}__name"), month=TruncMonth(m.date))
+            .annotate(q=m.quantity)
         )
         for r in rows:
             month = r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]
-            usd = (r["q"] or Decimal(0)) * _unit_value(values[activity], month)
+            usd = Decimal(r["q"] or 0) * _unit_value(values[activity], month)
             totals[(r["place"], month.year)] += float(usd)
     return [Amount(region, year, round(usd, 2)) for (region, year), usd in sorted(totals.items())]
 
@@ -96,8 +141,8 @@ def farmers_by_region(producers: QuerySet[Producer]) -> list[FarmersRow]:
     """The report's table: co-investing farmers (with any valued activity) and value by region."""
     priced = set(InKindUnitValue.objects.values_list("activity", flat=True))
     working = [
-        Q(plots__plantings__isnull=False) if model is Planting else Q(plots__grafts__isnull=False)
-        for activity, (model, _q, _d) in QUANTITIES.items()
+        Q(pk__in=m.rows(producers).order_by().values(m.producer))
+        for activity, m in MEASURES.items()
         if activity in priced
     ]
     counts: dict[str, int] = {}

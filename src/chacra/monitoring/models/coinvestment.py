@@ -38,6 +38,18 @@ class Currency(models.TextChoices):
     PEN = "PEN", "S/"
 
 
+class Money(models.Model):
+    """An amount entered in US$ or soles, kept in both at the rate recorded for its date."""
+
+    currency = models.CharField(_("currency entered"), max_length=3, choices=Currency.choices)
+    amount_usd = models.DecimalField(_("amount (US$)"), **MONEY)  # type: ignore[arg-type]
+    amount_pen = models.DecimalField(_("amount (S/)"), **MONEY)  # type: ignore[arg-type]
+    rate = models.DecimalField(_("soles per US$ that day"), max_digits=8, decimal_places=4)
+
+    class Meta:
+        abstract = True
+
+
 class ExchangeRate(models.Model):
     """Soles per US dollar on a day, as the programme records it (e.g. SBS's closing rate)."""
 
@@ -77,15 +89,11 @@ class Partner(models.Model):
         return str(self.organisation)
 
 
-class Contribution(models.Model):
+class Contribution(Money):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="contributions"
     )
     date = models.DateField(_("date"), db_index=True)
-    currency = models.CharField(_("currency entered"), max_length=3, choices=Currency.choices)
-    amount_usd = models.DecimalField(_("amount (US$)"), **MONEY)  # type: ignore[arg-type]
-    amount_pen = models.DecimalField(_("amount (S/)"), **MONEY)  # type: ignore[arg-type]
-    rate = models.DecimalField(_("soles per US$ that day"), max_digits=8, decimal_places=4)
     nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices)
     region = models.ForeignKey(
         "registry.Departamento",
@@ -127,6 +135,9 @@ class InKindActivity(models.TextChoices):
     PLANTAIN_SHADE = "plantain_shade", _("Plantain seedlings grown and planted (per ha of shade)")
     GRAFTING = "grafting", _("Budwood and grafting labour (per ha grafted)")
     TIMBER_TREES = "timber_trees", _("Timber trees planted (per ha of forestry)")
+    PLANTAIN_RETURNED = "plantain_returned", _("Plantain suckers grown and returned (per sucker)")
+    BUDWOOD = "budwood", _("Budwood cut from farmers' mother plants and gardens (per stick)")
+    NURSERY_BUILDING = "nursery_building", _("Farmer nursery built (per nursery)")
 
 
 class InKindUnitValue(models.Model):

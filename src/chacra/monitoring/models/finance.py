@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chacra.monitoring.models.coinvestment import MONEY, Currency
+from chacra.monitoring.models.coinvestment import Money
 
 
 class LoanPurpose(models.TextChoices):
@@ -26,7 +26,7 @@ class RepaymentStatus(models.TextChoices):
     DEFAULTED = "defaulted", _("Written off")
 
 
-class Loan(models.Model):
+class Loan(Money):
     institution = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("financial institution"),
@@ -41,10 +41,6 @@ class Loan(models.Model):
         related_name="loans",
     )
     date = models.DateField(_("disbursed on"), db_index=True)
-    currency = models.CharField(_("currency entered"), max_length=3, choices=Currency.choices)
-    amount_usd = models.DecimalField(_("amount (US$)"), **MONEY)  # type: ignore[arg-type]
-    amount_pen = models.DecimalField(_("amount (S/)"), **MONEY)  # type: ignore[arg-type]
-    rate = models.DecimalField(_("soles per US$ that day"), max_digits=8, decimal_places=4)
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), validators=[MinValueValidator(1)]
     )
