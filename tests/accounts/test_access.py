@@ -196,7 +196,13 @@ def _route_names(patterns: list[Any], prefix: str = "") -> set[str]:
 @pytest.fixture
 def objects(demo_db: Any) -> dict[str, Any]:
     agent_producers = Producer.objects.filter(agents__username="agent-sm-01")
-    mine = agent_producers.filter(plots__boundary__isnull=False, visits__isnull=False).first()
+    mine = (
+        agent_producers.filter(
+            plots__boundary__isnull=False, visits__isnull=False, memberships__isnull=False
+        )
+        .distinct()
+        .first()
+    )
     far = Producer.objects.exclude(
         comunidad__distrito__provincia__departamento__ubigeo="22"
     ).first()
@@ -224,9 +230,7 @@ def objects(demo_db: Any) -> dict[str, Any]:
         "distrito": place.distrito.pk,
         "provincia": place.distrito.provincia.pk,
         "departamento": place.distrito.provincia.departamento.pk,
-        "organisation": mine.memberships.first().organisation.pk
-        if mine.memberships.exists()
-        else 1,
+        "organisation": mine.memberships.first().organisation.pk,
         "agent_job": ImportJob.objects.create(
             file_name="padron.csv", sha256="0" * 64, size=10, format="csv",
             status=ImportStatus.REJECTED,
