@@ -155,6 +155,20 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "monitoring-coinvestment": (None, PAGE_AGGREGATE),
     "monitoring-finance": (None, PAGE_PERSONAL),
     "api-monitoring-indicators": (None, API_AGGREGATE),
+    "monitoring-indicator": ("indicator", PAGE_AGGREGATE),
+    # Evidence documents: staff roles (none is asked for here: 404); record pages by who writes.
+    "monitoring-document": (None, _by_role(302, 404, 403)),
+    **{
+        f"monitoring-record-{kind}": (None, _by_role(302, 403, 403) | {"admin": 200, "staff": 200})
+        for kind in ("indicator", "target", "rate", "partner", "unit-value")
+    },
+    **{
+        f"monitoring-record-{kind}": (
+            None,
+            _by_role(302, 403, 403) | {"admin": 200, "staff": 200, "regional-sm": 200},
+        )
+        for kind in ("value", "contribution", "loan", "loan-status")
+    },
     # No such export: each user's files live in their own folder.
     "compliance-export-file": ("export_file", _by_role(302, 404, 404)),
     # Everything held about one producer (Ley 29733): programme staff only.
@@ -225,6 +239,7 @@ def objects(demo_db: Any) -> dict[str, Any]:
             started_by=get_user_model().objects.get(username="staff")
         ).pk,
         "overlay": {"name": "capitals"},
+        "indicator": {"code": "F01"},
         **access_objects(mine),
         **nursery_objects(mine),
         "distrito": place.distrito.pk,

@@ -124,6 +124,11 @@ def indicator_report(*, scope: Scope, region: str | None = None) -> list[Indicat
     return [_row(i, basis) for i in indicators]
 
 
+def indicator_row(*, scope: Scope, indicator: Indicator, region: str | None = None) -> IndicatorRow:
+    """One indicator's row (for its own page), as ``scope`` may see it."""
+    return _row(indicator, basis_for(scope=scope, region=region))
+
+
 def as_json(rows: list[IndicatorRow]) -> list[dict[str, Any]]:
     """The report as plain values, for the API."""
     return [

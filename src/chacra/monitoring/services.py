@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
@@ -16,18 +18,42 @@ from chacra.accounts.services import instance_save
 from chacra.errors import AccessDenied, InvalidInput
 from chacra.monitoring.currency import both_currencies
 from chacra.monitoring.models import (
+    Aggregation,
     Contribution,
     ExchangeRate,
     Indicator,
     IndicatorValue,
     InKindUnitValue,
     Loan,
+    Nature,
     Partner,
     RepaymentStatus,
     Source,
     Target,
 )
 from chacra.registry.models import Departamento, Organisation, OrganisationKind, Producer
+
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".xls", ".docx", ".doc", ".odt",
+                  ".ods", ".csv", ".txt")  # fmt: skip
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def document_store(document: UploadedFile) -> str:
+    """Keep an evidence document under ``monitoring/``; returns the name it is kept under."""
+    name = document.name or ""
+    if not name.lower().endswith(DOCUMENT_TYPES):
+        raise InvalidInput(
+            f"document: {name!r} is not an accepted kind of file; accepted: "
+            f"{', '.join(DOCUMENT_TYPES)}",
+            field="document",
+        )
+    if (document.size or 0) > DOCUMENT_MAX_BYTES:
+        raise InvalidInput(
+            f"document: {name!r} has {document.size:,} bytes; accepted: at most "
+            f"{DOCUMENT_MAX_BYTES:,} bytes (10 MB)",
+            field="document",
+        )
+    return str(default_storage.save(f"monitoring/{name}", document))
 
 
 def _scope(actor: Any) -> Scope:
@@ -51,6 +77,43 @@ def _in_region(actor: Any, region: Departamento | None, what: str) -> None:
     if scope.role == Role.REGIONAL and region is not None and region.pk == scope.region_id:
         return
     raise AccessDenied(f"only programme staff, or the region's office, may {what}")
+
+
+@transaction.atomic
+def indicator_define(
+    *,
+    actor: Any,
+    code: str,
+    name_es: str,
+    name_en: str,
+    unit: str,
+    aggregation: str = Aggregation.SUM,
+    by_region: bool = True,
+    by_sex: bool = False,
+    source: str = "code",
+) -> Indicator:
+    """Define an indicator the programme enters itself (with evidence), or rename one it has."""
+    _programme(actor, "define indicators")
+    code = code.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{0,23}", code):
+        raise InvalidInput(
+            f"code: {code!r} is not accepted; give 1 to 24 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="code",
+        )
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is not None and indicator.source != Source.ENTERED:
+        raise InvalidInput(
+            f"code: {code} is an indicator chacra computes from the records; choose another code",
+            field="code",
+        )
+    indicator = indicator or Indicator(code=code, source=Source.ENTERED)
+    indicator.name_es, indicator.name_en, indicator.unit = name_es, name_en, unit
+    indicator.aggregation, indicator.by_region, indicator.by_sex = aggregation, by_region, by_sex
+    if indicator.pk is None:
+        indicator.order = (Indicator.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+    instance_save(actor=actor, instance=indicator, source=source)
+    return indicator
 
 
 @transaction.atomic
@@ -108,7 +171,7 @@ def indicator_value_enter(
         entered_by=actor,
     )
     if document is not None:
-        entry.document = default_storage.save(f"monitoring/{document.name}", document)
+        entry.document = document_store(document)
     instance_save(actor=actor, instance=entry, source=source)
     return entry
 
@@ -152,15 +215,24 @@ def contribution_record(
     nature: str,
     region: Departamento | None = None,
     evidence: str = "",
+    document: UploadedFile | None = None,
     source: str = "code",
 ) -> Contribution:
     """Record a partner's contribution in US$ or soles, converted at the rate of its date."""
     _in_region(actor, region, "record contributions")
+    if nature not in Nature.values:
+        raise InvalidInput(
+            f"nature: {nature!r} is not a nature of contribution; use one of "
+            f"{', '.join(Nature.values)}",
+            field="nature",
+        )
     usd, pen, rate = both_currencies(amount=amount, currency=currency, day=date)
     contribution = Contribution(
         partner=partner, date=date, currency=currency, amount_usd=usd, amount_pen=pen, rate=rate,
-        nature=nature, region=region, evidence=evidence, recorded_by=actor,
+        nature=nature, region=region, evidence=evidence.strip(), recorded_by=actor,
     )  # fmt: skip
+    if document is not None:
+        contribution.document = document_store(document)
     instance_save(actor=actor, instance=contribution, source=source)
     return contribution
 

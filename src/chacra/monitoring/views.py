@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from chacra.accounts.scope import scope_for
-from chacra.errors import AccessDenied
+from chacra.monitoring.access import denied_as_403, may_record
+from chacra.monitoring.charts import trend_chart
 from chacra.monitoring.computed import basis_for
 from chacra.monitoring.export import report_pdf, report_xlsx, status_label
 from chacra.monitoring.finance import loan_list, loans_by_institution, loans_by_region
 from chacra.monitoring.ledger import coinvestment_summary
-from chacra.monitoring.report import IndicatorRow, as_json, indicator_report
+from chacra.monitoring.models import Indicator, Source
+from chacra.monitoring.record import entered_values
+from chacra.monitoring.report import IndicatorRow, as_json, indicator_report, indicator_row
 from chacra.registry.models import Departamento
 from chacra.web.charts import Chart, Series, bar_chart
-
-
-def _denied_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapped
 
 
 def _report(request: HttpRequest) -> tuple[list[IndicatorRow], str | None, str]:
@@ -77,7 +64,7 @@ def indicator_charts(rows: list[IndicatorRow]) -> list[Chart]:
 
 
 @login_required
-@_denied_as_403
+@denied_as_403
 def indicators_page(request: HttpRequest) -> HttpResponse:
     rows, region, title = _report(request)
     return render(
@@ -95,7 +82,33 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_denied_as_403
+@denied_as_403
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator: its trend as a chart, its breakdowns, and (for staff roles) the values
+    entered for it with their evidence and author."""
+    scope = scope_for(request.user)
+    indicator = get_object_or_404(Indicator, code=code)
+    region = request.GET.get("region") or None
+    row = indicator_row(scope=scope, indicator=indicator, region=region)
+    entries = None
+    if scope.sees_personal_data and indicator.source == Source.ENTERED:
+        entries = entered_values(scope=scope, indicator=indicator)
+    return render(
+        request,
+        "monitoring/indicator.html",
+        {
+            "row": row,
+            "status": status_label(row.status),
+            "trend": trend_chart(row),
+            "region": region,
+            "entries": entries,
+            "may_enter": may_record(scope, "value") and indicator.source == Source.ENTERED,
+        },
+    )
+
+
+@login_required
+@denied_as_403
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
     rows, _region, title = _report(request)
     response = HttpResponse(
@@ -107,7 +120,7 @@ def indicators_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_denied_as_403
+@denied_as_403
 def indicators_pdf(request: HttpRequest) -> HttpResponse:
     rows, _region, title = _report(request)
     response = HttpResponse(report_pdf(rows, title), content_type="application/pdf")
@@ -125,7 +138,7 @@ def indicators_api(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@_denied_as_403
+@denied_as_403
 def coinvestment_page(request: HttpRequest) -> HttpResponse:
     basis = basis_for(scope=scope_for(request.user))
     summary = coinvestment_summary(producers=basis.producers)
@@ -133,7 +146,7 @@ def coinvestment_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_denied_as_403
+@denied_as_403
 def finance_page(request: HttpRequest) -> HttpResponse:
     """Loans name producers: personal-data roles only, each within its scope."""
     scope = scope_for(request.user)
