@@ -10,9 +10,11 @@ import shapely
 
 import chacra.geo.roads
 import chacra.geo.siting
+import chacra.geo.siting_exact
+import chacra.geo.siting_model
 from chacra.errors import InvalidInput
 from chacra.geo.roads import road_distance_km
-from chacra.geo.siting import exact, gap, geodesic_km, heuristic
+from chacra.geo.siting import aggregate_demand, exact, gap, geodesic_km, heuristic, median_cost
 
 
 def _clusters() -> tuple[np.ndarray, np.ndarray]:
@@ -96,6 +98,32 @@ def test_roads_route_around_a_river_with_one_bridge() -> None:
     assert straight[0, 0] == pytest.approx(0.02 * 111.2 * 1.35, rel=0.01)
 
 
-@pytest.mark.parametrize("module", [chacra.geo.siting, chacra.geo.roads])
+def test_summing_on_cells_keeps_the_weight_and_moves_no_point_farther_than_a_cell() -> None:
+    points, sites = _clusters()
+    w = np.random.default_rng(5).uniform(0.1, 3.0, len(points))
+    cells = aggregate_demand(points[:, 0], points[:, 1], w, 8)
+    assert 3 <= len(cells.weights) < len(w)
+    assert cells.weights.sum() == pytest.approx(w.sum())
+    moved = geodesic_km(points[:, 0], points[:, 1], cells.lon, cells.lat)[
+        np.arange(len(w)), cells.cell_of
+    ]
+    assert moved.max() <= 2 * 0.531  # two res-8 edges: the hexagon's width
+    # The sites chosen on the cells are the clusters' centres, evaluated on every point too.
+    d_cells = geodesic_km(cells.lon, cells.lat, sites[:, 0], sites[:, 1])
+    on_cells = heuristic(cells.weights, d_cells, 3)
+    assert on_cells.sites.tolist() == [4, 5, 6]
+    d = geodesic_km(points[:, 0], points[:, 1], sites[:, 0], sites[:, 1])
+    assert median_cost(w, d, on_cells.sites) == pytest.approx(heuristic(w, d, 3).cost)
+
+
+def test_demand_without_a_location_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="longitude, a latitude and a weight"):
+        aggregate_demand([-76.0, np.nan], [-6.0, -6.1], [1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "module",
+    [chacra.geo.siting, chacra.geo.siting_model, chacra.geo.siting_exact, chacra.geo.roads],
+)
 def test_doctests_pass(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
