@@ -7,19 +7,23 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import InvalidInput
 from chacra.geo.siting import Objective
-from chacra.insights import selectors
+from chacra.insights import points, selectors, sites
 from chacra.insights.drawing import hexagon_png
+from chacra.insights.points import Candidates
 from chacra.registry.models import Departamento
 
 ROLES = (Role.ADMIN, Role.STAFF, Role.INVESTOR)
+MAX_UPLOAD = 1_000_000  # bytes: a thousand sites fit in far less
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -40,25 +44,50 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     return {"region": request.GET.get("region") or None, "resolution": resolution, "year": year}
 
 
-def _siting(request: HttpRequest, scope: Scope, region: str | None) -> dict[str, Any] | None:
-    if not request.GET.get("k"):
+def _given(
+    data: dict[str, str], files: MultiValueDict[str, UploadedFile] | None
+) -> Candidates | None:
+    """The user's own candidate sites: an uploaded CSV, else the lines typed in the form."""
+    upload = files.get("points_file") if files else None
+    if upload is not None:
+        if upload.size and upload.size > MAX_UPLOAD:
+            raise InvalidInput(
+                _("%(f)s: %(n)s bytes; accepted: a CSV file of at most %(m)s bytes")
+                % {"f": upload.name, "n": upload.size, "m": MAX_UPLOAD},
+                field="points_file",
+            )
+        return points.read_upload(upload.read(), source=upload.name or "points.csv")
+    if (data.get("points") or "").strip():
+        return points.parse_points(data["points"], source=_("the sites typed in the form"))
+    return None
+
+
+def _siting(
+    data: dict[str, str],
+    scope: Scope,
+    region: str | None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
+) -> dict[str, Any] | None:
+    if not data.get("k"):
         return None
     try:
-        k = int(request.GET["k"])
-        limit = float(request.GET["limit_km"]) if request.GET.get("limit_km") else None
-        capacity = float(request.GET["capacity_t"]) if request.GET.get("capacity_t") else None
+        k = int(data["k"])
+        limit = float(data["limit_km"]) if data.get("limit_km") else None
+        capacity = float(data["capacity_t"]) if data.get("capacity_t") else None
     except ValueError as exc:
         raise InvalidInput(_("k, travel limit and capacity must be numbers"), field="k") from exc
-    objective: Objective = "coverage" if request.GET.get("objective") == "coverage" else "median"
-    return selectors.site_selection(
+    objective: Objective = "coverage" if data.get("objective") == "coverage" else "median"
+    given = _given(data, files)
+    return sites.site_selection(
         scope=scope,
         k=k,
         region=region,
-        kind=request.GET.get("candidates") or "capitals",
+        kind="given" if given is not None else data.get("candidates") or "capitals",
+        given=given,
         objective=objective,
         limit_km=limit,
         capacity_t=capacity,
-        weight=request.GET.get("weight") or "expected_t",
+        weight=data.get("weight") or "expected_t",
     )
 
 
@@ -71,9 +100,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
         distritos = selectors.concentration_distritos(
             scope=scope, region=p["region"], year=p["year"]
         )
-        siting = _siting(request, scope, p["region"])
     except InvalidInput as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=400)
+    form = request.POST.dict() if request.method == "POST" else request.GET.dict()
+    siting, siting_error = None, None
+    try:
+        siting = _siting(form, scope, p["region"], request.FILES)
+    except InvalidInput as exc:
+        siting_error = exc.message
     return render(
         request,
         "insights/workspace.html",
@@ -87,8 +121,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "forecast": selectors.forecast_by_region(scope=scope, region=p["region"]),
             "carbon": selectors.carbon_by_year(scope=scope, region=p["region"]),
             "siting": siting,
+            "siting_error": siting_error,
+            "form": form,
             "query": request.GET.urlencode(),
         },
+        status=400 if siting_error else 200,
     )
 
 
@@ -133,7 +170,7 @@ def siting_json(request: HttpRequest) -> HttpResponse:
         return scope
     try:
         region = request.GET.get("region") or None
-        found = _siting(request, scope, region)
+        found = _siting(request.GET.dict(), scope, region)
     except InvalidInput as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     if found is None:

@@ -1,0 +1,81 @@
+"""Candidate sites a user gives (a CSV file or typed lines): read, used, and refused clearly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from chacra.errors import InvalidInput
+from chacra.insights.points import parse_points, read_upload
+
+
+def test_header_in_any_order_and_semicolons_with_decimal_commas() -> None:
+    c = parse_points("Nombre;Longitud;Latitud\nJuanjuí;-76,73;-7,18\n", source="sites.csv")
+    assert c.names == ["Juanjuí"]
+    assert c.lon.tolist() == [-76.73]
+    assert c.lat.tolist() == [-7.18]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lat,lon,name\n-6.49,-76.36,A\n-95,-76.1,B", "sites.csv, row 3, field lat: '-95'"),
+        ("lat,lon,name\n-6.49,west,A", "sites.csv, row 2, field lon: 'west'"),
+        ("-6.49,-76.36,A\n-6.5,-76.4", "sites.csv, row 2: 2 fields ('-6.5,-76.4'), expected 3"),
+        ("lat,lon,name\n-6.49,-76.36,", "sites.csv, row 2, field name: ''"),
+        ("lat,lng\n-6.49,-76.36", "sites.csv, row 1: the header 'lat,lng' lacks name"),
+        ("\n\n", "sites.csv: no site given"),
+    ],
+)
+def test_each_refusal_names_file_row_field_value_and_what_is_accepted(
+    text: str, expected: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_points(text, source="sites.csv")
+    assert expected in caught.value.message
+    assert "accepted: one site per row as lat, lon, name" in caught.value.message
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_name() -> None:
+    with pytest.raises(InvalidInput, match=r"mine\.csv: not UTF-8 text \(byte 15\)"):
+        read_upload("lat,lon,name\n-6\xe9".encode("latin-1"), source="mine.csv")
+
+
+def test_the_workspace_chooses_among_uploaded_sites(login: Any) -> None:
+    upload = SimpleUploadedFile(
+        "my-sites.csv",
+        b"name,lat,lon\nPlanta Norte,-6.03,-76.97\nPlanta Sur,-8.38,-74.55\nLejos,-12.0,-70.0\n",
+        content_type="text/csv",
+    )
+    response = login("investor").post(
+        reverse("insights") + "?resolution=6", {"k": "2", "points_file": upload}
+    )
+    assert response.status_code == 200
+    chosen = response.context["siting"]
+    # The far point (south-east of the programme's regions) serves no one better.
+    assert {s["name"] for s in chosen["sites"]} == {"Planta Norte", "Planta Sur"}
+    assert chosen["candidates"] == 3
+    assert "Planta Norte" in response.content.decode()
+
+
+def test_typed_sites_with_an_error_show_the_message_beside_the_form(login: Any) -> None:
+    response = login("investor").post(
+        reverse("insights"), {"k": "1", "points": "-6.49, -76.36, Tarapoto\n-6.5, abc, Otro"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="siting-error"' in page
+    assert "row 2, field lon: &#x27; abc&#x27; is not a longitude" in page
+    assert "Otro" in page  # the typed lines stay in the form to be corrected
+
+
+def test_the_api_takes_typed_sites_too(login: Any) -> None:
+    response = login("investor").get(
+        reverse("insights-siting"),
+        {"k": "1", "candidates": "given", "points": "-6.49,-76.36,Tarapoto"},
+    )
+    assert response.status_code == 200
+    assert [s["name"] for s in response.json()["sites"]] == ["Tarapoto"]
