@@ -99,6 +99,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "supply": (None, _by_role(302, 200, 403) | {"buyer": 200}),
     "supply-lot": ("supply_lot", _by_role(302, 200, 403) | {"buyer": 404}),
     "supply-shipment": ("supply_shipment", _by_role(302, 200, 403) | {"buyer": 404}),
+    "supply-shipment-eudr": ("supply_shipment", _by_role(302, 405, 405)),  # a POST only
     "supply-flags": (None, PAGE_PERSONAL),
     "supply-statement": ("mine", PAGE_PERSONAL),
     "supply-statement-pdf": ("mine", PAGE_PERSONAL),
@@ -114,6 +115,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:supply-shipment-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
     "api:supply-shipment-detail": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-shipment-trace": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-shipment-eudr": ("supply_shipment", _by_role(403, 405, 405)),  # a POST only
     "api:supply-purchase-list": (None, API_PERSONAL),
     "api:supply-purchase-detail": ("supply_purchase", API_PERSONAL),
     # Nurseries, batches, the plantain ledger's totals and demand hold no personal data;
@@ -348,6 +350,10 @@ ADMIN_PROGRAMME_ONLY = {"auth.user", "accounts.auditentry", "privacy.personaldat
 # Django's own admins (groups, API tokens) go by Django permissions: superusers only.
 ADMIN_SUPERUSER_ONLY = {"auth.group", "authtoken.tokenproxy"}
 ADMIN_READ_ONLY = {"intake.importjob", "intake.submission"}  # history: written by imports only
+# The supply ledger: its kilos are written by the supply services only.
+ADMIN_READ_ONLY |= {f"supply.{m}" for m in ("purchase", "lot", "processingstep", "shipment",
+                                            "custodytransfer", "allocation")}  # fmt: skip
+ADMIN_PROGRAMME_EDIT = {"supply.buyeraccess"}  # which organisation a buyer login speaks for
 PERSONAL_MODELS = {"registry.producer", "registry.plot", "registry.extensionvisit"}
 
 
@@ -356,6 +362,8 @@ def _admin_status(role: str, label: str, action: str) -> int:
         return 302  # sent to the admin login: not staff
     if label in ADMIN_PROGRAMME_ONLY and label != "auth.user" and action == "add":
         return 403  # the audit and access logs are written by chacra only
+    if label in ADMIN_PROGRAMME_EDIT:
+        return 200 if role in ("admin", "staff") else 403
     if label in ADMIN_READ_ONLY:
         return 200 if role in ("admin", "staff") and action == "changelist" else 403
     if label in ADMIN_SUPERUSER_ONLY:

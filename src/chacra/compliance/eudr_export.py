@@ -84,9 +84,19 @@ def _scope(actor: Any) -> Scope:
     return Scope(role=Role.ADMIN) if actor is None else scope_for(actor)
 
 
-def _rows(scope: Scope, region: str | None, producers: Sequence[str]) -> list[dict[str, Any]]:
+def _rows(
+    scope: Scope, region: str | None, producers: Sequence[str], plots: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """The plots to consider, in the scope, with what a feature needs; one query."""
     seen = plot_list(scope=scope, filters=PlotFilters(region=region))
+    if plots:
+        seen = seen.filter(code__in=plots)
+        missing = sorted(set(plots) - set(seen.order_by().values_list("code", flat=True)))
+        if missing:
+            raise NotFound(
+                _("plots %(codes)s: not in your scope%(region)s")
+                % {"codes": ", ".join(missing), "region": f" ({region})" if region else ""}
+            )
     if producers:
         seen = seen.filter(producer__code__in=producers)
         found = set(seen.order_by().values_list("producer__code", flat=True))
@@ -218,6 +228,8 @@ def eudr_export(
     producers: Sequence[str] = (),
     region: str | None = None,
     include_review: bool = False,
+    plots: Sequence[str] = (),
+    purpose: str = "",
     country: str = COUNTRY,
     max_producers: int = MAX_PRODUCERS,
     max_bytes: int = MAX_FILE_BYTES,
@@ -226,8 +238,10 @@ def eudr_export(
     """Write the EUDR GeoJSON of the plots ``actor`` may see to ``out`` (and ``out-2`` ...).
 
     ``producers``: producer codes to export (all in scope when empty); ``region``: a
-    departamento name or ubigeo. Returns the files written (none when every plot was refused),
-    the plots and producers in them, and every refused plot with its reasons.
+    departamento name or ubigeo; ``plots``: plot codes (such as the plots a shipment's trace
+    finds), each of which must be in scope; ``purpose``: what the export is for, kept in the
+    audit entry (e.g. "shipment S000012"). Returns the files written (none when every plot was
+    refused), the plots and producers in them, and every refused plot with its reasons.
     """
     scope = _scope(actor)
     if not scope.sees_personal_data:
@@ -235,20 +249,20 @@ def eudr_export(
             _("the EUDR GeoJSON names producers; your role sees aggregate figures only "
               "(Ley 29733)")
         )  # fmt: skip
-    rows = _rows(scope, region, producers)
+    rows = _rows(scope, region, producers, plots)
     gate = _gate([r["pk"] for r in rows], include_review)
     refused: list[Refusal] = []
-    plots: list[_Plot] = []
+    kept: list[_Plot] = []
     for row in rows:
         plot, producer = row["code"], row["producer__code"]
         if row["pk"] in gate:
             refused.append(Refusal(plot, producer, *gate[row["pk"]]))
             continue
         try:
-            plots.append(_Plot(plot, producer, _features(row, country)))
+            kept.append(_Plot(plot, producer, _features(row, country)))
         except _Refused as exc:
             refused.append(Refusal(plot, producer, exc.cause, exc.message))
-    files = _files(plots, refused, max_producers, max_bytes) if plots else []
+    files = _files(kept, refused, max_producers, max_bytes) if kept else []
     written = [
         ExportFile(path, len(chosen), len({p.producer for p in chosen}), report)
         for path, (_text, chosen, report) in zip(file_paths(Path(out), len(files)), files,
@@ -262,8 +276,10 @@ def eudr_export(
         refused=refused,
     )
     if written:
-        _write(actor, result, [text for text, _c, _r in files], region, producers,
-               include_review, source)  # fmt: skip
+        asked = {"region": region, "producers": list(producers), "include_review": include_review}
+        if plots:
+            asked |= {"plots": list(plots), "purpose": purpose}
+        _write(actor, result, [text for text, _c, _r in files], asked, source)
     return result
 
 
@@ -272,9 +288,7 @@ def _write(
     actor: Any,
     result: EudrExport,
     texts: list[str],
-    region: str | None,
-    asked: Sequence[str],
-    include_review: bool,
+    asked: dict[str, Any],
     source: str,
 ) -> None:
     """Audit the disclosure, then write the files; a failed write writes none and no entry."""
@@ -289,7 +303,7 @@ def _write(
             "producers": result.producers,
             "plots": result.plots,
             "refused": {r.plot: r.cause for r in result.refused},
-            "asked": {"region": region, "producers": list(asked), "include_review": include_review},
+            "asked": asked,
         },
         source=source,
     )

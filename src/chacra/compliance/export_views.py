@@ -23,7 +23,8 @@ from chacra.registry.models import Departamento
 FILE_NAME = "eudr.geojson"
 
 
-def _folder(user_id: int | None, export_id: str) -> Path:
+def export_folder(user_id: int | None, export_id: str) -> Path:
+    """Where one export's files are kept: served to the user who made them only."""
     return Path(settings.DATA_DIR) / "exports" / str(user_id) / export_id
 
 
@@ -34,7 +35,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"regions": Departamento.objects.all()}
     if request.method == "POST":
         export_id = uuid.uuid4().hex
-        folder = _folder(request.user.pk, export_id)
+        folder = export_folder(request.user.pk, export_id)
         folder.mkdir(parents=True, exist_ok=True)
         producers = [
             code.strip() for code in request.POST.get("producers", "").split(",") if code.strip()
@@ -59,7 +60,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, export_id: str, name: str) -> FileResponse:
-    folder = _folder(request.user.pk, export_id)
+    folder = export_folder(request.user.pk, export_id)
     path = folder / name
     if not (len(export_id) == 32 and name.endswith(".geojson") and "/" not in name):
         raise Http404

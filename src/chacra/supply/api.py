@@ -3,10 +3,13 @@ and a season's plausibility flags. Views parse, call a selector or service, seri
 
 from __future__ import annotations
 
+import json
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,10 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chacra.accounts.scope import Scope, scope_for
+from chacra.compliance.eudr_export import EudrExport
+from chacra.compliance.export_views import FILE_NAME, export_folder
 from chacra.errors import InvalidInput
 from chacra.registry import selectors as registry
 from chacra.registry.models import Organisation
 from chacra.supply import selectors, services
+from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.models import Lot, Purchase, Shipment
 from chacra.supply.selectors import TraceReport
 
@@ -137,6 +143,41 @@ def trace_json(report: TraceReport) -> dict[str, Any]:
     }
 
 
+class EudrRequestSerializer(serializers.Serializer[Any]):
+    include_review = serializers.BooleanField(
+        default=False, help_text="export plots that need review, too"
+    )
+
+
+def eudr_json(result: EudrExport, export_id: str) -> dict[str, Any]:
+    """What an EUDR export wrote (each file's GeoJSON inline) and every plot it refused."""
+    return {
+        "files": [
+            {
+                "name": f.path.name,
+                "url": reverse("compliance-export-file", args=[export_id, f.path.name]),
+                "plots": f.plots,
+                "producers": f.producers,
+                "bytes": f.report.size_bytes,
+                "geojson": json.loads(f.path.read_text(encoding="utf-8")),
+            }
+            for f in result.files
+        ],
+        "plots": result.plots,
+        "producers": result.producers,
+        "refused": [
+            {
+                "plot": r.plot,
+                "producer": r.producer,
+                "cause": r.cause,
+                "message": str(r.message),
+                "reasons": r.reasons,
+            }
+            for r in result.refused
+        ],
+    }
+
+
 def _scope(request: Any) -> Scope:
     return scope_for(request.user)
 
@@ -179,6 +220,20 @@ class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
     def trace(self, request: Request, pk: str) -> Response:
         report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
         return Response(trace_json(report))
+
+    @extend_schema(request=EudrRequestSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def eudr(self, request: Request, pk: str) -> Response:
+        """The EUDR GeoJSON of the shipment's plots (inline and as files), and the refused."""
+        asked = EudrRequestSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        export_id = uuid.uuid4().hex
+        result = shipment_eudr_export(
+            actor=request.user, shipment=self.get_object(),
+            out=export_folder(request.user.pk, export_id) / FILE_NAME,
+            include_review=asked.validated_data["include_review"], source="api",
+        )  # fmt: skip
+        return Response(eudr_json(result, export_id))
 
 
 class PurchaseViewSet(

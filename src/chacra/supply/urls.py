@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.supply_home, name="supply"),
     path("lots/<int:pk>/", views.lot_page, name="supply-lot"),
     path("shipments/<int:pk>/", views.shipment_page, name="supply-shipment"),
+    path("shipments/<int:pk>/eudr/", views.shipment_eudr, name="supply-shipment-eudr"),
     path("flags/", views.flags_page, name="supply-flags"),
     path("producers/<int:pk>/statement/", views.statement_page, name="supply-statement"),
     path("producers/<int:pk>/statement.pdf", views.statement_pdf_view, name="supply-statement-pdf"),

@@ -4,6 +4,7 @@ statements, and the public origin pages that QR codes lead to."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,11 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from chacra.accounts.scope import scope_for
+from chacra.compliance.export_views import FILE_NAME, export_folder
 from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.supply import selectors
+from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.flow import flow_svg
 from chacra.supply.models import Lot, Shipment
 from chacra.supply.origin import origin_of
@@ -92,6 +95,27 @@ def lot_page(request: HttpRequest, pk: int) -> HttpResponse:
 @_errors
 def shipment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _trace_page(request, selectors.shipment_get(scope=scope_for(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+@_errors
+def shipment_eudr(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the shipment's EUDR GeoJSON into the user's export folder; list files and refusals."""
+    shipment = selectors.shipment_get(scope=scope_for(request.user), pk=pk)
+    export_id = uuid.uuid4().hex
+    result = shipment_eudr_export(
+        actor=request.user,
+        shipment=shipment,
+        out=export_folder(request.user.pk, export_id) / FILE_NAME,
+        include_review=request.POST.get("include_review") == "1",
+        source="web",
+    )
+    return render(
+        request,
+        "supply/eudr.html",
+        {"shipment": shipment, "result": result, "export_id": export_id},
+    )
 
 
 def season_from(params: Any) -> int:

@@ -1,6 +1,7 @@
 """``chacra export KIND ... --as USER``: hand data over in the formats others ask for.
 
-    chacra export eudr [--producers P1,P2 | --region R] [--include-review] --out FILE --as USER
+    chacra export eudr [--producers P1,P2 | --region R | --shipment S] [--include-review]
+        --out FILE --as USER
 
 Each kind is one entry in ``KINDS``: a function that exports it from the parsed options and
 prints what it did. Only ``eudr`` (the EU Deforestation Regulation GeoJSON) exists for now.
@@ -24,6 +25,9 @@ def _eudr_add_arguments(parser: CommandParser) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--producers", help="producer codes, comma-separated: P000001,P000002")
     which.add_argument("--region", help="departamento name or ubigeo")
+    which.add_argument(
+        "--shipment", help="a shipment code (S000045): the plots its trace-back finds"
+    )
     parser.add_argument(
         "--include-review", action="store_true", help="export plots that need review, too"
     )
@@ -52,10 +56,18 @@ def _eudr_print(result: EudrExport, out: OutputWrapper) -> None:
 
 def _eudr(actor: Any, opts: dict[str, Any], out: OutputWrapper) -> None:
     codes = [c.strip() for c in (opts["producers"] or "").split(",") if c.strip()]
-    result = eudr_export(
-        actor=actor, out=opts["out"], producers=codes, region=opts["region"],
-        include_review=opts["include_review"], source="cli",
-    )  # fmt: skip
+    if opts.get("shipment"):
+        from chacra.supply.eudr import shipment_by_code, shipment_eudr_export
+
+        result = shipment_eudr_export(
+            actor=actor, shipment=shipment_by_code(actor=actor, code=opts["shipment"]),
+            out=opts["out"], include_review=opts["include_review"], source="cli",
+        )  # fmt: skip
+    else:
+        result = eudr_export(
+            actor=actor, out=opts["out"], producers=codes, region=opts["region"],
+            include_review=opts["include_review"], source="cli",
+        )  # fmt: skip
     _eudr_print(result, out)
     if not result.files and not result.refused:
         raise CommandError(_("no plots to export: none in your scope match"))
