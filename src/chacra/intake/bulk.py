@@ -30,6 +30,7 @@ from chacra.intake.models import Submission
 from chacra.intake.records import RecordCheck
 from chacra.intake.rows import RowError
 from chacra.intake.shapes import Shapes, shapes_at_once
+from chacra.intake.triggers import insert_triggers_batched
 from chacra.intake.validate import CleanRow
 from chacra.registry import services
 from chacra.registry.models import (
@@ -290,26 +291,27 @@ class BulkCreator:
                 p.plot["producer_id"] = producer_id
                 p.plot["code"] = p.row.plot_code or next(plot_codes)
         plots = [p.plot for p in with_plot if p.plot is not None]
-        plot_ids = records_bulk_create(
-            actor=actor, model=Plot, records=plots, key=["code"], source=source
-        )
-        counts["plots_created"] += len(plot_ids)
-        self.applier.touched_plots.update(plot_ids)
-        versions = record_defaults(PlotGeometryVersion)
-        records_insert(
-            PlotGeometryVersion,
-            [
-                {
-                    **versions,
-                    "plot_id": pk,
-                    "version": 1,
-                    "original": p.original,
-                    **{k: plot[k] for k in VERSIONED},
-                }
-                for p, plot, pk in zip(with_plot, plots, plot_ids, strict=True)
-                if plot["mapping_method"] != MappingMethod.NOT_MAPPED
-            ],
-        )
+        with insert_triggers_batched([Plot, PlotGeometryVersion]):  # SpatiaLite: per batch
+            plot_ids = records_bulk_create(
+                actor=actor, model=Plot, records=plots, key=["code"], source=source
+            )
+            counts["plots_created"] += len(plot_ids)
+            self.applier.touched_plots.update(plot_ids)
+            versions = record_defaults(PlotGeometryVersion)
+            records_insert(
+                PlotGeometryVersion,
+                [
+                    {
+                        **versions,
+                        "plot_id": pk,
+                        "version": 1,
+                        "original": p.original,
+                        **{k: plot[k] for k in VERSIONED},
+                    }
+                    for p, plot, pk in zip(with_plot, plots, plot_ids, strict=True)
+                    if plot["mapping_method"] != MappingMethod.NOT_MAPPED
+                ],
+            )
         plantings: list[Planting] = []
         grafts: list[Graft] = []
         visits: list[ExtensionVisit] = []
