@@ -87,6 +87,8 @@ def read_layers(
     ``single_layer``: the format has one layer (GeoJSON), so GDAL need not list the layers:
     each look reads a GeoJSON file whole.
     """
+    if single_layer and (read := _read_as(drivers[0], source)):
+        return _layers(file, what, read)
     try:
         if single_layer:
             info = pyogrio.read_info(source, layer=0)
@@ -108,10 +110,25 @@ def read_layers(
         ) from exc
     if not read:
         raise IntakeError(f"{file}: no layer with geometries; expected {what} with plots")
+    return _layers(file, what, read)
+
+
+def _layers(file: str, what: str, read: list[tuple[str, Any]]) -> list[Layer]:
     layers = [_layer(file, name, *parts) for name, parts in read]
     if not any(len(layer.geometries) for layer in layers):
         raise IntakeError(f"{file}: no features; expected {what} with one feature per plot")
     return layers
+
+
+def _read_as(driver: str, source: str) -> list[tuple[str, Any]]:
+    """The one layer of ``source`` read as ``driver`` says (GDAL's name prefix, which spares
+    the look that chooses a driver: for GeoJSON, a parse of the whole file); nothing if it is
+    not that format or has no geometries (the full path says why)."""
+    try:
+        parts = pyogrio.raw.read(f"{driver}:{source}", layer=0, force_2d=True)
+    except GDAL_ERRORS:
+        return []
+    return [(PurePosixPath(source).stem, parts)] if parts[0]["geometry_type"] else []
 
 
 def _layer(file: str, name: str, meta: dict[str, Any], _fids: Any, wkb: Any, columns: Any) -> Layer:
