@@ -3,9 +3,29 @@
 IPCC Tier 1 style: biomass carbon accumulates at a default rate per hectare until the system
 reaches maturity; shade and timber trees add their own growth; synthetic nitrogen emits N2O
 directly and indirectly (volatilisation, leaching), converted with the 100-year global warming
-potential. Every coefficient carries its source and can be replaced (``CarbonModel.with_values``).
+potential. Every coefficient carries its source and can be replaced (``CarbonModel.with_values``);
+the two without a published default (``n_rate``, ``timber_cycle_years``) say "assumption:".
 Removals are negative and emissions positive, as in the programme's report (-211,467 tCO2e
 sequestered, +10,286 tCO2e from fertilisers and pesticides).
+
+Comparison with the report (the 2016 final report's section on carbon capture; DOMAIN.md).
+The report's figures are CCAFS's preliminary estimate for expanding *cacao only* (no plantain
+or timber) on 29,000 ha: -211,467 tCO2e, i.e. -7.3 tCO2e per hectare, and +10,286 tCO2e (+0.35
+per hectare) from fertiliser *and pesticide* use; it gives neither its period nor its baseline
+land use. On the full demo (``chacra demo --size full``: 29,245 ha of cacao planted 2013-2016,
+5,268 ha of timber trees; the workspace's carbon table for 2012-2016, measured 2026-11-29) this
+model gives -916,699 tCO2e of removals (-762,769 from cacao alone, -26.1 per hectare) and
++1,425 tCO2e of N2O. The signs agree and the totals are within a factor of 4.3 (removals) and 7
+(emissions), but the values are not expected to match:
+
+- removals: Tier 1 counts gross growth (2.6 t C/ha/yr, 9.5 tCO2e, from planting), whereas an
+  expansion estimate nets out the carbon the land held before (fallow, pasture or coca) and any
+  clearing; -7.3 t per hectare is under one year of Tier 1 growth, consistent with a net figure
+  or a shorter accounting period. Set ``cacao_c_rate`` to a net rate to reproduce it
+  (0.72 t C/ha/yr over the demo's 2012-2016 plantings gives -211,200).
+- emissions: this model counts only N2O from synthetic N (an assumed 30 kg N/ha/yr, from the
+  first harvest at age 3, so only the 2013 plantings emit, in 2016); the report adds pesticides
+  and probably fertiliser at establishment. Set ``n_rate`` to the programme's own figure.
 """
 
 from __future__ import annotations
