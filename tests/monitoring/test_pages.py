@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -74,3 +75,39 @@ def test_api_returns_the_report(login: Any) -> None:
     data = login("buyer").get("/monitoring/api/indicators/").json()["indicators"]
     assert {d["code"] for d in data} >= {"F01", "F08", "F15"}
     assert login(None).get("/monitoring/api/indicators/").status_code == 403
+
+
+def test_indicator_page_draws_the_trend_against_the_target(login: Any) -> None:
+    response = login("investor").get("/monitoring/indicators/F01/")
+    assert response.status_code == 200
+    row, trend = response.context["row"], response.context["trend"]
+    assert [b.category for b in trend.bars] == [str(p.year) for p in row.trend]
+    assert [b.value for b in trend.bars] == [p.cumulative for p in row.trend]
+    assert row.trend[-1].cumulative == row.achieved  # families add up, year after year
+    body = response.content.decode()
+    assert body.count('class="bar s0"') == len(row.trend)
+    assert f'data-value="{row.target}"' in body  # the target's dashed level
+    assert "<script" not in body.split('id="trend-F01"')[1].split("</figure>")[0]
+    assert login("investor").get("/monitoring/indicators/NOPE/").status_code == 404
+
+
+def test_indicator_xlsx_breakdowns_sum_to_the_table(login: Any) -> None:
+    rows = {r.indicator.code: r for r, _s in login("staff").get("/monitoring/").context["rows"]}
+    book = load_workbook(io.BytesIO(login("staff").get("/monitoring/indicators.xlsx").content))
+    by_sex = list(book.worksheets[2].iter_rows(min_row=2, values_only=True))
+    by_year = list(book.worksheets[3].iter_rows(min_row=2, values_only=True))
+    checked = 0
+    for code, row in rows.items():
+        sheet_sex = [r[3] for r in by_sex if r[0] == code]
+        assert sum(sheet_sex) == pytest.approx(row.achieved if row.by_sex else 0), code
+        if row.indicator.aggregation == "sum" and row.trend:
+            years = [r for r in by_year if r[0] == code]
+            assert sum(r[3] for r in years) == pytest.approx(row.achieved), code
+            assert years[-1][4] == pytest.approx(row.achieved), code
+            checked += 1
+    assert checked >= 5
+
+
+def test_indicator_pdf_has_a_page_of_trends(login: Any) -> None:
+    pdf = login("staff").get("/monitoring/indicators.pdf").content
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 2  # the table, then the trends

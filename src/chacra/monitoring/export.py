@@ -116,4 +116,30 @@ def report_pdf(rows: list[IndicatorRow], title: str) -> bytes:
         bars.set_title(_("% of target"), fontsize=9)
         bars.tick_params(labelsize=7)
         pdf.savefig(fig)
+        trended = [r for r in rows if r.trend]
+        if trended:
+            pdf.savefig(_trend_page(trended, title))
     return out.getvalue()
+
+
+def _trend_page(rows: list[IndicatorRow], title: str) -> Any:
+    """Each indicator's cumulative figure by year as columns, its target as a dashed level."""
+    from matplotlib.figure import Figure
+
+    columns = 4
+    lines = -(-len(rows) // columns)
+    fig = Figure(figsize=(11.69, 8.27))
+    fig.suptitle(f"{title}: " + _("trend over the years"), fontsize=12, weight="bold")
+    axes = fig.subplots(lines, columns, squeeze=False)
+    for ax, r in zip(axes.flat, rows, strict=False):
+        years = [str(p.year) for p in r.trend]
+        ax.bar(years, [p.cumulative for p in r.trend], color=PDF_COLOUR[r.status],
+               edgecolor="#555555")  # fmt: skip
+        if r.target is not None:
+            ax.axhline(r.target, color="#333333", linewidth=0.8, linestyle="--")
+        ax.set_title(f"{r.indicator.code} ({r.indicator.unit})", fontsize=7)
+        ax.tick_params(labelsize=5)
+    for ax in list(axes.flat)[len(rows) :]:
+        ax.axis("off")
+    fig.subplots_adjust(hspace=0.6, wspace=0.3)
+    return fig

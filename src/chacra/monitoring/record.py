@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -175,6 +175,8 @@ def record(request: HttpRequest, kind: str) -> HttpResponse:
             if exc.status == 403:
                 raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ValidationError as exc:  # a model's own check, as the admin would show it
+            form.add_error(None, "; ".join(exc.messages))
         else:
             messages.success(request, _("Saved."))
             return redirect(request.path)

@@ -129,7 +129,9 @@ class IndicatorValue(models.Model):
         blank=True,
         help_text=_("Where the document is kept (chacra stores uploads under monitoring/)"),
     )
-    note = models.TextField(_("note on the evidence"))
+    note = models.TextField(
+        _("note on the evidence"), blank=True, help_text=_("A note, a document, or both")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
