@@ -129,6 +129,11 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "nursery-sources": (None, PAGE_PERSONAL),
     "nursery-source": ("my_source", PAGE_PERSONAL),
     "nursery-plot-lineage": ("my_plot", PAGE_PERSONAL),
+    # Forms that record material: the roles that write producers' records (a POST writes).
+    "nursery-new": (None, PAGE_PERSONAL),
+    "nursery-batch-new": (None, PAGE_PERSONAL),
+    "nursery-distribution-new": (None, PAGE_PERSONAL),
+    "nursery-plantain-return-new": ("my_distribution", PAGE_PERSONAL),
     "api:nursery-list": (None, API_AGGREGATE),
     "api:nursery-detail": ("nursery", API_AGGREGATE),
     "api:batch-list": (None, API_AGGREGATE),
