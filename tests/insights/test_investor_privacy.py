@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import matplotlib
 import pytest
 from django.urls import reverse
 
@@ -33,6 +34,8 @@ def _plot_coordinates() -> set[str]:
         reverse("insights") + "?resolution=5",
         reverse("insights") + "?resolution=6&k=3",
         reverse("insights-hexagons-geojson") + "?resolution=5",
+        reverse("insights-hexagons-geojson") + "?resolution=8",
+        reverse("insights-siting") + "?k=3&objective=coverage&limit_km=20",
         reverse("insights-siting") + "?k=2&candidates=comunidades",
     ],
 )
@@ -71,7 +74,9 @@ def test_investor_report_has_no_personal_data(demo_db: Any, tmp_path: Any, suffi
     from openpyxl import load_workbook
 
     out = tmp_path / f"report{suffix}"
-    call_command("report", "investors", "--as", "investor", "--out", str(out))
+    # Uncompressed, with the PDF's standard fonts: the text is then readable in the bytes.
+    with matplotlib.rc_context({"pdf.compression": 0, "pdf.use14corefonts": True}):
+        call_command("report", "investors", "--as", "investor", "--out", str(out))
     assert out.stat().st_size > 1000
     if suffix == ".xlsx":
         book = load_workbook(out)
@@ -81,5 +86,6 @@ def test_investor_report_has_no_personal_data(demo_db: Any, tmp_path: Any, suffi
         assert "suppressed" in text
     else:
         text = out.read_bytes().decode("latin-1")
+        assert "(suppressed) Tj" in text  # the check can see the tables' words
     assert [s for s in _personal_strings() if s in text] == []
     assert [c for c in _plot_coordinates() if c in text] == []
