@@ -59,6 +59,8 @@ def test_organisations_trained_count_those_with_a_trained_member(built: dict[str
     b = computed.organisations_trained(_basis())
     assert b.total == 1  # coop A; coop B's member had technical assistance only
     assert b.by_year == {2014: 1}
+    assert b.by_region == {"Región Prueba": 1}
+    _sums_to_total(b, people=False)
 
 
 def test_finance_indicators_by_hand(built: dict[str, Any]) -> None:

@@ -22,7 +22,9 @@ REGIONAL_KINDS = frozenset({"value", "contribution", "loan", "loan-status"})
 
 
 def may_record(scope: Scope, kind: str) -> bool:
-    """>>> may_record(Scope(role=Role.REGIONAL, region_id=1), "loan")
+    """Whether ``scope`` may open the record page of ``kind`` (the service checks the region).
+
+    >>> may_record(Scope(role=Role.REGIONAL, region_id=1), "loan")
     True
     >>> may_record(Scope(role=Role.REGIONAL, region_id=1), "rate")
     False

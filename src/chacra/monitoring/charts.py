@@ -46,7 +46,9 @@ def _yearly_targets(row: IndicatorRow) -> list[float | None]:
 
 
 def trend_chart(row: IndicatorRow) -> Trend:
-    """>>> from types import SimpleNamespace as N
+    """The geometry of ``row``'s trend chart.
+
+    >>> from types import SimpleNamespace as N
     >>> from chacra.monitoring.report import YearPoint
     >>> row = N(indicator=N(code="F", aggregation="sum", unit="ha"), target=40.0,
     ...         trend=[YearPoint(2014, 10, 10, 20), YearPoint(2015, 10, 20, 20)])

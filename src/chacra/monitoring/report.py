@@ -35,7 +35,9 @@ class IndicatorRow:
 
 
 def status_of(percent: float | None) -> str:
-    """>>> [status_of(p) for p in (None, 120.0, 85.0, 40.0)]
+    """The colour of a % achieved: met, close (80 % or more), behind, or none without a target.
+
+    >>> [status_of(p) for p in (None, 120.0, 85.0, 40.0)]
     ['none', 'green', 'amber', 'red']
     """
     if percent is None:

@@ -156,6 +156,8 @@ def indicator_value_enter(
             "for indicators whose source is 'entered'",
             field="indicator",
         )
+    if sex not in ("", "F", "M"):
+        raise InvalidInput(f"sex: {sex!r} is not accepted; use F, M or nothing (both)", field="sex")
     if not note.strip() and document is None:
         raise InvalidInput(
             "note: give the evidence (a note saying where the figure comes from, or a document)",
