@@ -1,0 +1,79 @@
+"""Schemathesis against chacra's own OpenAPI schema (issue 10), on the small demo programme.
+
+Every operation of ``/api/schema/`` is called with generated parameters and bodies, as an
+anonymous visitor and as the demo's staff user (token authentication, so that writes are not
+refused for want of a CSRF token): no answer may be a server error, and every answer whose status
+the schema documents must match that status's schema. Examples are few and derandomised, so the
+run is short and the same on every machine; each test rolls its writes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from chacra.config.wsgi import application
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+EXAMPLES = settings(
+    max_examples=4,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+# Read through the WSGI application like any client; making the schema needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+#: Operations with an open defect that schemathesis found (issue 10), each reported to its app's
+#: owner; the staff run leaves them out until fixed. Remove a line once its defect is fixed: the
+#: run then covers the operation again. Anonymous visitors reach none of them (403 before any
+#: work), so the anonymous run covers all.
+OPEN_DEFECTS = {
+    # supply: HTTP TRACE reaches the viewsets' `trace` action (500 "missing argument pk"); a
+    # non-numeric id is int()-ed in get_object (500, not 404); ?season=0 gives "year 0 is out of
+    # range" (500).
+    "GET /api/v1/supply/lots/": "supply",
+    "GET /api/v1/supply/lots/{id}/": "supply",
+    "GET /api/v1/supply/lots/{id}/trace/": "supply",
+    "GET /api/v1/supply/shipments/": "supply",
+    "GET /api/v1/supply/shipments/{id}/": "supply",
+    "GET /api/v1/supply/shipments/{id}/trace/": "supply",
+    "POST /api/v1/supply/shipments/{id}/eudr/": "supply",
+    "GET /api/v1/supply/flags/": "supply",
+    # nurseries: null in fields the schema types as non-null strings (Batch holder, clone,
+    # origin_batch, repays, source; Distribution received_by_agent, root); nursery-demand and
+    # plantain-ledger answer an object where the schema says an array.
+    "GET /api/v1/batches/": "nurseries",
+    "GET /api/v1/batches/{id}/": "nurseries",
+    "GET /api/v1/distributions/": "nurseries",
+    "GET /api/v1/distributions/{id}/": "nurseries",
+    "GET /api/v1/nursery-demand/": "nurseries",
+    "GET /api/v1/plantain-ledger/": "nurseries",
+    # registry: the plot list answers a GeoJSON FeatureCollection page ("features", not
+    # "results") and a plot's "properties" do not match the schema's.
+    "GET /api/v1/plots/": "registry",
+    "GET /api/v1/plots/{id}/": "registry",
+}
+
+
+@schema.parametrize()
+@EXAMPLES
+def test_api_as_anonymous(case: Any, demo_db: Any) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.exclude(name=list(OPEN_DEFECTS)).parametrize()
+@EXAMPLES
+def test_api_as_staff(case: Any, demo_db: Any) -> None:
+    staff = get_user_model().objects.get(username="staff")
+    token, _ = Token.objects.get_or_create(user=staff)
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {token.key}"})
