@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from chacra.registry.models import Planting
+from chacra.registry.models import Clone, Graft, Planting
 from chacra.supply.plausibility import (
     OVER_YIELD,
     PRICE_OUTLIER,
@@ -83,3 +83,30 @@ def test_a_price_far_from_the_months_median_is_flagged(chain: Chain) -> None:
 def test_seasons_may_start_in_another_month(settings: Any) -> None:
     settings.CHACRA_SEASON_START_MONTH = 4
     assert season_bounds(2015) == (dt.date(2015, 4, 1), dt.date(2016, 3, 31))
+
+
+def test_the_yield_ceiling_curve_comes_from_the_settings_by_clone(
+    chain: Chain, settings: Any
+) -> None:
+    # Mature trees (no planting recorded) on 1.5 ha: a ceiling of 100 kg/ha gives 150 kg.
+    settings.CHACRA_YIELD_CEILING = {"default": [(1, 0), (5, 100)], "TSC-01": [(1, 0), (5, 200)]}
+    flagged = {f.plot_id: f for f in _codes(season_flags(season=2015))[OVER_YIELD]}
+    assert set(flagged) == {chain.a1.pk, chain.a2.pk, chain.b1.pk}  # 240, 160, 400 kg dry
+    assert flagged[chain.a1.pk].figures["ceiling_kg"] == 150.0
+    assert flagged[chain.a1.pk].figures["curve"] == "default"
+    clone = Clone.objects.create(code="TSC-01", group="fine_flavour")
+    Graft.objects.create(
+        plot=chain.a1, clone=clone, grafted_ha=Decimal("1.5"), grafted_on=dt.date(2012, 1, 1)
+    )
+    flagged = {f.plot_id: f for f in _codes(season_flags(season=2015))[OVER_YIELD]}
+    assert set(flagged) == {chain.a2.pk, chain.b1.pk}  # TA1's clone may give 300 kg
+
+
+def test_the_price_tolerance_comes_from_the_settings(chain: Chain, settings: Any) -> None:
+    for i in range(3):
+        buy(chain.coop, chain.b, f"R-T{i}", [(chain.b1, "10")])
+    buy(chain.coop, chain.b, "R-T9", [(chain.b1, "10")], price_per_kg="3.00")  # 20% above
+    assert PRICE_OUTLIER not in _codes(season_flags(season=2015))
+    settings.CHACRA_PRICE_TOLERANCE = 0.10
+    (flag,) = _codes(season_flags(season=2015))[PRICE_OUTLIER]
+    assert "S/ 3.00 per kg is 20% above the median S/ 2.50" in flag.message

@@ -18,6 +18,7 @@ from chacra.supply.models import (
     ProcessingStep,
     Purchase,
     PurchasePlot,
+    Shipment,
     StepKind,
 )
 from tests.factories import DepartamentoFactory, ProducerFactory, UserFactory
@@ -33,6 +34,7 @@ def _counts() -> tuple[int, ...]:
         Lot.objects.count(),
         ProcessingStep.objects.count(),
         Allocation.objects.count(),
+        Shipment.objects.count(),
         AuditEntry.objects.count(),
     )
 
@@ -226,3 +228,69 @@ def test_a_producer_without_the_plot_gets_a_list_of_her_plots(chain: Chain) -> N
     plot(other, "TO1", 5)
     with pytest.raises(InvalidInput, match=r"accepted: T\d+'s plots \(TO1\)"):
         buy(chain.coop, other, "R-9", [(chain.a1, "5")])
+
+
+ZERO_OR_NEGATIVE = ["0", "-5", "0.00"]
+
+
+@pytest.mark.parametrize("kg", ZERO_OR_NEGATIVE)
+def test_zero_or_negative_kilos_are_refused_everywhere(chain: Chain, kg: str) -> None:
+    before = _counts()
+    shown = str(Decimal(kg))
+    with pytest.raises(InvalidInput, match=rf"purchase \d+: {shown} kg is not accepted"):
+        services.lot_collect(actor=None, purchases=[(chain.pb, kg)], date=DAY)
+    with pytest.raises(InvalidInput, match=rf"output 1: {shown} kg is not accepted"):
+        services.step_process(
+            actor=None, kind="sorting", inputs=[(chain.part_200, "10")], outputs=[kg], date=DAY
+        )
+    with pytest.raises(InvalidInput, match=rf"lot \d+: {shown} kg is not accepted"):
+        services.shipment_make(
+            actor=None, lots=[(chain.part_200, kg)], container_number="MSCU7654321",
+            destination="Rotterdam", buyer=chain.client, date=DAY,
+        )  # fmt: skip
+    with pytest.raises(InvalidInput, match=f"{shown} kg is not accepted"):
+        services.lot_split(actor=None, lot=chain.part_200, parts=["100", kg], date=DAY)
+    assert _counts() == before
+    chain.part_200.refresh_from_db()
+    assert chain.part_200.allocated_kg == 0
+
+
+def test_the_same_kilos_cannot_go_into_two_shipments(chain: Chain) -> None:
+    kw: dict[str, Any] = {"destination": "Rotterdam", "buyer": chain.client, "date": DAY}
+    services.shipment_make(
+        actor=None, lots=[(chain.part_200, "150")], container_number="MSCU7654321", **kw
+    )
+    before = _counts()
+    with pytest.raises(Conflict, match=r"has 50\.00 kg left .*cannot take 50\.01 kg"):
+        services.shipment_make(
+            actor=None, lots=[(chain.part_200, "50.01")], container_number="MSCU7654322", **kw
+        )
+    with pytest.raises(InvalidInput, match=r"lot \d+ is listed twice"):
+        services.shipment_make(
+            actor=None, lots=[(chain.part_200, "10"), (chain.part_200.pk, "10")],
+            container_number="MSCU7654322", **kw,
+        )  # fmt: skip
+    assert _counts() == before
+
+
+def test_identity_preserved_lots_of_one_producer_stay_so_when_merged(chain: Chain) -> None:
+    bought = [buy(chain.coop, chain.b, f"R-IP{i}", [(chain.b1, "10")]) for i in range(2)]
+    lots = [
+        services.lot_collect(
+            actor=None, purchases=[(p, None)], date=DAY, custody_model="identity_preserved"
+        )
+        for p in bought
+    ]
+    merged = services.lot_merge(actor=None, lots=lots, date=DAY)
+    assert (merged.custody_model, merged.producer_id, merged.kg) == (
+        CustodyModel.IDENTITY_PRESERVED, chain.b.pk, D("20.00"),
+    )  # fmt: skip
+    mass = services.lot_collect(
+        actor=None, purchases=[(chain.pb, "10")], date=DAY, custody_model="mass_balance"
+    )
+    before = _counts()
+    with pytest.raises(InvalidInput, match=r"is mass_balance; a lot made from it cannot be"):
+        services.lot_merge(
+            actor=None, lots=[merged, mass], date=DAY, custody_model="identity_preserved"
+        )
+    assert _counts() == before

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from chacra.accounts.admin import ReadOnlyProgrammeAdmin
+from chacra.accounts.models import Role
 from chacra.accounts.scope import scope_for
 from chacra.registry.admin import AuditedAdmin
 from chacra.supply import services
@@ -173,10 +176,27 @@ class FacilityAdmin(AuditedAdmin):
     autocomplete_fields = ["organisation", "distrito"]
 
 
+class BuyerAccessForm(forms.ModelForm):
+    """Refuses, as a form error, a login that does not have the buyer role."""
+
+    class Meta:
+        model = BuyerAccess
+        fields = ["user", "organisation"]
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data["user"]
+        if scope_for(user).role != Role.BUYER:
+            raise forms.ValidationError(
+                _("%(user)s does not have the buyer role; give it that role first") % {"user": user}
+            )
+        return user
+
+
 @admin.register(BuyerAccess)
 class BuyerAccessAdmin(AuditedAdmin):
     """Which organisation a buyer login speaks for: programme-wide roles only."""
 
+    form = BuyerAccessForm
     list_display = ["user", "organisation"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["organisation"]
