@@ -74,6 +74,17 @@ def travel_km(
     return siting.geodesic_km(lon, lat, sites.lon, sites.lat) * detour, "geodesic"
 
 
+def _check_ubigeos(factors: dict[str, float]) -> None:
+    known = set(Distrito.objects.filter(ubigeo__in=list(factors)).values_list("ubigeo", flat=True))
+    unknown = sorted(set(factors) - known)
+    if unknown:
+        raise InvalidInput(
+            f"weight factors: ubigeo {', '.join(unknown[:5])} names no distrito; accepted: the "
+            "six-digit ubigeo of a distrito (the By distrito table lists them)",
+            field="factors",
+        )
+
+
 def _demand(
     scope: Scope,
     region: str | None,
@@ -94,6 +105,7 @@ def _demand(
             f"weight {weight!r}: use expected_t, hectares_installed or producers", field="weight"
         )
     if weights_by_distrito:
+        _check_ubigeos(weights_by_distrito)
         factor = np.array([weights_by_distrito.get(d.split(" ")[0], 1.0) for d in where.tolist()])
         w = w * factor
     ok = ~np.isnan(lon) & (w > 0)

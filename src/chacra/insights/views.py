@@ -19,7 +19,6 @@ from chacra.errors import InvalidInput
 from chacra.geo.siting import Objective
 from chacra.insights import points, selectors, sites
 from chacra.insights.drawing import hexagon_png
-from chacra.insights.points import Candidates
 from chacra.registry.models import Departamento
 
 ROLES = (Role.ADMIN, Role.STAFF, Role.INVESTOR)
@@ -44,22 +43,40 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     return {"region": request.GET.get("region") or None, "resolution": resolution, "year": year}
 
 
-def _given(
-    data: dict[str, str], files: MultiValueDict[str, UploadedFile] | None
-) -> Candidates | None:
-    """The user's own candidate sites: an uploaded CSV, else the lines typed in the form."""
-    upload = files.get("points_file") if files else None
+def _user_text(
+    data: dict[str, str], files: MultiValueDict[str, UploadedFile] | None, name: str, label: str
+) -> tuple[str, str] | None:
+    """The text of the uploaded ``<name>_file``, else of the ``name`` field; with its source."""
+    upload = files.get(f"{name}_file") if files else None
     if upload is not None:
+        source = upload.name or f"{name}.csv"
         if upload.size and upload.size > MAX_UPLOAD:
             raise InvalidInput(
                 _("%(f)s: %(n)s bytes; accepted: a CSV file of at most %(m)s bytes")
-                % {"f": upload.name, "n": upload.size, "m": MAX_UPLOAD},
-                field="points_file",
+                % {"f": source, "n": upload.size, "m": MAX_UPLOAD},
+                field=f"{name}_file",
             )
-        return points.read_upload(upload.read(), source=upload.name or "points.csv")
-    if (data.get("points") or "").strip():
-        return points.parse_points(data["points"], source=_("the sites typed in the form"))
+        return points.decode(upload.read(), source=source), source
+    if (data.get(name) or "").strip():
+        return data[name], label
     return None
+
+
+def _number(data: dict[str, str], name: str, kind: type[float] | type[int]) -> Any:
+    if not data.get(name):
+        return None
+    try:
+        return kind(data[name])
+    except ValueError as exc:
+        raise InvalidInput(
+            _("%(f)s: %(v)r is not a number; accepted: %(what)s")
+            % {
+                "f": name,
+                "v": data[name],
+                "what": _("a whole number") if kind is int else _("a decimal number"),
+            },
+            field=name,
+        ) from exc
 
 
 def _siting(
@@ -68,26 +85,25 @@ def _siting(
     region: str | None,
     files: MultiValueDict[str, UploadedFile] | None = None,
 ) -> dict[str, Any] | None:
-    if not data.get("k"):
+    k = _number(data, "k", int)
+    if k is None:
         return None
-    try:
-        k = int(data["k"])
-        limit = float(data["limit_km"]) if data.get("limit_km") else None
-        capacity = float(data["capacity_t"]) if data.get("capacity_t") else None
-    except ValueError as exc:
-        raise InvalidInput(_("k, travel limit and capacity must be numbers"), field="k") from exc
     objective: Objective = "coverage" if data.get("objective") == "coverage" else "median"
-    given = _given(data, files)
+    given = _user_text(data, files, "points", _("the sites typed in the form"))
+    factors = _user_text(data, files, "factors", _("the weight factors typed in the form"))
     return sites.site_selection(
         scope=scope,
         k=k,
         region=region,
-        kind="given" if given is not None else data.get("candidates") or "capitals",
-        given=given,
+        kind="given" if given else data.get("candidates") or "capitals",
+        given=points.parse_points(given[0], source=given[1]) if given else None,
         objective=objective,
-        limit_km=limit,
-        capacity_t=capacity,
+        limit_km=_number(data, "limit_km", float),
+        capacity_t=_number(data, "capacity_t", float),
         weight=data.get("weight") or "expected_t",
+        weights_by_distrito=(
+            points.parse_factors(factors[0], source=factors[1]) if factors else None
+        ),
     )
 
 
