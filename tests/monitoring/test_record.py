@@ -83,6 +83,9 @@ def test_a_value_with_no_evidence_is_refused_on_the_form(login: Any) -> None:
     )
     assert response.status_code == 400
     assert "evidence" in str(response.context["form"].errors["note"])
+    empty = login("staff").post("/monitoring/record/value/", {})
+    assert empty.status_code == 400
+    assert set(empty.context["form"].errors) >= {"indicator", "year", "value"}
     bad = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
     response = login("staff").post(
         "/monitoring/record/value/",

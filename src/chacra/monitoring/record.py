@@ -167,8 +167,11 @@ def record(request: HttpRequest, kind: str) -> HttpResponse:
     if not may_record(scope, kind):
         raise PermissionDenied(_("Your role may not record this."))
     spec = KINDS[kind]
-    form = spec.form(request.POST or None, request.FILES or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = spec.form(
+        request.POST if posted else None, request.FILES if posted else None, scope=scope
+    )
+    if posted and form.is_valid():
         try:
             form.save(request.user)
         except ChacraError as exc:
