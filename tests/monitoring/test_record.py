@@ -133,8 +133,14 @@ def test_a_contribution_in_soles_converts_at_its_dates_rate(login: Any) -> None:
     partner = Partner.objects.exclude(sector="donor").first()
     data = {"partner": partner.pk, "date": day, "amount": "7000", "currency": "PEN",
             "nature": "cash", "region": "", "evidence": "acta 2016-12"}  # fmt: skip
-    assert staff.post("/monitoring/record/contribution/", data).status_code == 302
+    acta = SimpleUploadedFile("acta.pdf", b"%PDF acta", "application/pdf")
+    assert (
+        staff.post("/monitoring/record/contribution/", data | {"document": acta}).status_code == 302
+    )
     c = Contribution.objects.get(evidence="acta 2016-12")
+    url = f"/monitoring/document/?name={c.document}"
+    assert b"".join(staff.get(url).streaming_content) == b"%PDF acta"
+    assert login("regional-sm").get(url).status_code == 404  # a programme-wide contribution
     assert (c.amount_usd, c.amount_pen, c.rate) == (
         Decimal("2000.00"),
         Decimal(7000),
