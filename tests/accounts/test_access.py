@@ -112,6 +112,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:supply-lot-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
     "api:supply-lot-detail": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-lot-trace": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-lot-forward": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-shipment-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
     "api:supply-shipment-detail": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-shipment-trace": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),

@@ -13,6 +13,7 @@ from chacra.accounts.models import Role
 from chacra.accounts.services import user_set_role
 from chacra.compliance.models import PlotCheck
 from chacra.registry.models import Producer
+from chacra.supply import services
 from chacra.supply.services import buyer_access_grant
 from tests.factories import UserFactory
 from tests.supply.scenario import Chain
@@ -163,3 +164,27 @@ def test_lot_page_says_where_its_beans_went(chain: Chain, staff: Client) -> None
     went = html[html.index('id="went-to"') :]
     assert chain.shipment.code in went
     assert chain.part_300.code in went
+
+
+def test_lot_forward_api_and_what_a_buyer_sees_of_it(chain: Chain, staff: Client) -> None:
+    body = staff.get(reverse("api:supply-lot-forward", args=[chain.dried.pk])).json()
+    assert {(h["code"], h["kg"]) for h in body["holdings"]} == {
+        (chain.part_300.code, "300.00"), (chain.part_200.code, "200.00"),
+        (chain.shipment.code, "300.00"),
+    }  # fmt: skip
+    kw: dict[str, Any] = {"destination": "Rotterdam", "date": chain.shipment.date}
+    ours = services.shipment_make(actor=None, lots=[(chain.part_200, "100")], buyer=chain.client,
+                                  container_number="MSCU7654321", **kw)  # fmt: skip
+    rival = type(chain.client).objects.create(name="Otra Chocolatera", kind="buyer")
+    theirs = services.shipment_make(actor=None, lots=[(chain.part_200, "100")], buyer=rival,
+                                    container_number="MSCU7654322", **kw)  # fmt: skip
+    client, user = _client(Role.BUYER, "buyer-fwd")
+    buyer_access_grant(actor=None, user=user, organisation=chain.client)
+    url = reverse("api:supply-lot-forward", args=[chain.part_200.pk])
+    assert [h["code"] for h in client.get(url).json()["holdings"]] == [ours.code]
+    seen_by_staff = [h["code"] for h in staff.get(url).json()["holdings"]]
+    assert sorted(seen_by_staff) == sorted([ours.code, theirs.code])
+    page = client.get(reverse("supply-lot", args=[chain.part_200.pk])).content.decode()
+    assert ours.code in page
+    assert theirs.code not in page
+    assert rival.name not in page

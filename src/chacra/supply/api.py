@@ -28,7 +28,7 @@ from chacra.registry.models import Organisation
 from chacra.supply import selectors, services
 from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.models import Lot, Purchase, Shipment
-from chacra.supply.selectors import TraceReport
+from chacra.supply.selectors import HoldingLine, TraceReport
 
 
 class LotSerializer(serializers.ModelSerializer[Lot]):
@@ -178,12 +178,31 @@ def eudr_json(result: EudrExport, export_id: str) -> dict[str, Any]:
     }
 
 
+def holdings_json(lines: list[HoldingLine]) -> dict[str, Any]:
+    return {
+        "holdings": [
+            {
+                "kind": h.kind,
+                "id": h.id,
+                "code": h.code,
+                "date": str(h.date),
+                "holder": h.custodian,
+                "kg": str(h.kg),
+                "purchased_kg": str(h.purchased_kg),
+                "share": round(h.share, 4),
+            }
+            for h in lines
+        ]
+    }
+
+
 def _scope(request: Any) -> Scope:
     return scope_for(request.user)
 
 
 class LotViewSet(viewsets.ReadOnlyModelViewSet):
-    """Lots (buyers: the lots in their shipments). ``trace``: its plots, with kg."""
+    """Lots (buyers: the lots in their shipments). ``trace``: its plots, with kg; ``forward``:
+    the lots and shipments its beans went into."""
 
     serializer_class = LotSerializer
 
@@ -200,6 +219,13 @@ class LotViewSet(viewsets.ReadOnlyModelViewSet):
     def trace(self, request: Request, pk: str) -> Response:
         report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
         return Response(trace_json(report))
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True)
+    def forward(self, request: Request, pk: str) -> Response:
+        """Every lot and shipment that holds beans of this lot, with kg."""
+        lines = selectors.forward_report(scope=_scope(self.request), lot=self.get_object())
+        return Response(holdings_json(lines))
 
 
 class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -287,23 +313,7 @@ class ForwardView(APIView):
         else:
             producer = registry.producer_get(scope=scope, pk=pk)
             lines = selectors.forward_report(scope=scope, producer=producer)
-        return Response(
-            {
-                "holdings": [
-                    {
-                        "kind": h.kind,
-                        "id": h.id,
-                        "code": h.code,
-                        "date": str(h.date),
-                        "holder": h.custodian,
-                        "kg": str(h.kg),
-                        "purchased_kg": str(h.purchased_kg),
-                        "share": round(h.share, 4),
-                    }
-                    for h in lines
-                ]
-            }
-        )
+        return Response(holdings_json(lines))
 
 
 class FlagsView(APIView):

@@ -291,9 +291,19 @@ def forward_report(
     plot: Plot | None = None,
     lot: Lot | None = None,
 ) -> list[HoldingLine]:
-    """Every lot and shipment holding beans of a producer's plots, one plot, or a lot."""
+    """Every lot and shipment holding beans of a producer's plots, one plot, or a lot.
+
+    A buyer (who may trace forward only from a lot of its own shipments) sees only the lots and
+    shipments it may open: where else the beans went is other buyers' business.
+    """
     if lot is not None:
-        return _holding_lines(trace_forward(lot=lot_get(scope=scope, pk=lot.pk)))
+        lines = _holding_lines(trace_forward(lot=lot_get(scope=scope, pk=lot.pk)))
+        if scope.role != Role.BUYER:
+            return lines
+        lots = set(lot_list(scope=scope).filter(pk__in=[h.id for h in lines if h.kind == "lot"])
+                   .values_list("pk", flat=True))  # fmt: skip
+        shipments = set(shipment_list(scope=scope).values_list("pk", flat=True))
+        return [h for h in lines if h.id in (lots if h.kind == "lot" else shipments)]
     if not scope.sees_personal_data:
         raise AccessDenied("tracing a producer's beans forward needs a role that sees producers")
     if plot is not None:
