@@ -6,12 +6,14 @@ Embedded mode (the default) keeps a SpatiaLite database under ``var/`` (or ``CHA
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from chacra.config.logs import logging_config
 from chacra.config.security import content_security_policy
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,11 @@ DEBUG = os.environ.get("CHACRA_DEBUG", "0") == "1"
 PRODUCTION = os.environ.get("CHACRA_PRODUCTION", "0") == "1"
 if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("CHACRA_PRODUCTION=1 needs CHACRA_SECRET_KEY set to a secret value")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "CHACRA_PRODUCTION=1 with CHACRA_DEBUG=1 would show error pages with personal data; "
+        "unset CHACRA_DEBUG"
+    )
 ALLOWED_HOSTS = os.environ.get("CHACRA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -57,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves STATIC_ROOT (filled by `chacra collectstatic`) from gunicorn in production.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +144,12 @@ STATICFILES_DIRS = [
     ("vendor/ol", NODE_MODULES / "ol"),
     ("vendor/maplibre", NODE_MODULES / "maplibre-gl" / "dist"),
 ]
+if PRODUCTION:
+    # Hashed, compressed copies made by `chacra collectstatic`; cached for a year by browsers.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 MEDIA_ROOT = DATA_DIR / "media"
 CHACRA_MAX_UPLOAD_MB = int(os.environ.get("CHACRA_MAX_UPLOAD_MB", "100"))
 
@@ -192,14 +207,12 @@ if PRODUCTION:
     # Health checks come from the machine itself, over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CHACRA_LOG_LEVEL", "WARNING")},
-    # A refused or missing page is expected traffic, not a fault: log server errors only.
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# JSON lines (one object per line) in production, for journald and log shippers; text otherwise.
+LOG_FORMAT = os.environ.get("CHACRA_LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("CHACRA_LOG_LEVEL", "WARNING"))
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python warnings become log lines too, not bare text
+
 
 # Background work: threads in this process (embedded mode), or Celery tasks when a broker is set
 # (e.g. redis://127.0.0.1:6379/0 on PostGIS deployments; see chacra/config/celery.py).
