@@ -101,6 +101,34 @@ def test_record_check_reports_what_full_clean_reports() -> None:
         assert problems[i].message_dict == one_by_one.value.message_dict
 
 
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("dni", ["04512345", "4512345", "0451234a", "045123456", "0451\x002345", " 04512345"]),
+        ("area_ha", [1.5, float("nan"), float("inf"), -2.0, "1.5", "uno", 3]),
+    ],
+)
+def test_values_checked_in_line_are_refused_and_kept_as_clean_refuses_and_keeps(
+    field: str, values: list[Any]
+) -> None:
+    model = Producer if field == "dni" else Plot
+    fixed = {"code": "-", "surnames": "Vela", "given_names": "Rosa", "sex": "F", "name": ""}
+    base = {k: v for k, v in {**record_defaults(model), **fixed}.items() if hasattr(model, k)}
+    records = [{**base, field: value} for value in values]
+    problems = RecordCheck(model, exclude=["comunidad", "producer", "code"]).check_many(records)
+    for i, value in enumerate(values):
+        instance = model(**{**base, field: value})
+        refused: dict[str, Any] = {}
+        try:
+            instance.clean_fields(exclude=["comunidad", "producer", "code"])
+        except ValidationError as exc:
+            refused = exc.message_dict
+        assert (problems[i].message_dict if i in problems else {}) == refused, value
+        if not refused:
+            assert records[i][field] == getattr(instance, field) or value != value, value
+            assert type(records[i][field]) is type(getattr(instance, field)), value
+
+
 def _geojson(tmp_path: Path, n: int) -> Path:
     def feature(i: int) -> dict[str, Any]:
         shape = BOWTIE if i == 2 else shapely.box(-76.7 + i / 100, -7.2, -76.695 + i / 100, -7.195)
