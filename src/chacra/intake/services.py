@@ -32,6 +32,7 @@ from chacra.intake.known import new_and_known
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
 from chacra.intake.rows import RowError, SourceRef
+from chacra.intake.triggers import page_cache
 from chacra.intake.validate import CleanRow, RowValidator
 from chacra.registry.models import Producer
 from chacra.registry.quality import plot_flags_refresh
@@ -39,6 +40,7 @@ from chacra.registry.selectors import producer_list
 
 Progress = Callable[[int, int], None]
 MAX_STORED_ERRORS = 5000
+IMPORT_CACHE_KIB = 256 * 1024  # SQLite: what a 30,000-plot import writes, held until its commit
 
 
 @dataclass
@@ -217,7 +219,7 @@ def import_file(
     report.job_id = job.pk
     write = False
     try:
-        with transaction.atomic():
+        with page_cache(IMPORT_CACHE_KIB), transaction.atomic():
             applier = RowApplier(actor=actor, job=job)
             bulk = BulkCreator(applier)
             new, others = new_and_known(cleaned)
