@@ -188,3 +188,27 @@ def test_lot_forward_api_and_what_a_buyer_sees_of_it(chain: Chain, staff: Client
     assert ours.code in page
     assert theirs.code not in page
     assert rival.name not in page
+
+
+def test_a_shipment_shows_the_custody_transfers_of_its_lots(chain: Chain, staff: Client) -> None:
+    exporter = type(chain.coop).objects.create(name="Exportadora Prueba", kind="buyer")
+    services.custody_transfer(
+        actor=None, lot=chain.part_200, to_organisation=exporter, date=chain.shipment.date,
+        document="GR-0001-123",
+    )  # fmt: skip
+    shipped = services.shipment_make(
+        actor=None, lots=[(chain.part_200, None)], buyer=chain.client, destination="Rotterdam",
+        container_number="MSCU7654321", date=chain.shipment.date,
+    )  # fmt: skip
+    assert shipped.shipper == exporter
+    body = staff.get(reverse("api:supply-shipment-trace", args=[shipped.pk])).json()
+    assert body["custody_transfers"] == [
+        {"date": str(chain.shipment.date), "lot": chain.part_200.code, "from": chain.coop.name,
+         "to": exporter.name, "kg": "200.00", "document": "GR-0001-123"}
+    ]  # fmt: skip
+    html = staff.get(reverse("supply-shipment", args=[shipped.pk])).content.decode()
+    assert "GR-0001-123" in html[html.index('id="transfers"') :]
+    lot = staff.get(reverse("api:supply-lot-trace", args=[chain.part_200.pk])).json()
+    assert [t["document"] for t in lot["custody_transfers"]] == ["GR-0001-123"]
+    first = staff.get(reverse("api:supply-shipment-trace", args=[chain.shipment.pk])).json()
+    assert first["custody_transfers"] == []  # part_300 never changed hands

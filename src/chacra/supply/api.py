@@ -128,6 +128,17 @@ def trace_json(report: TraceReport) -> dict[str, Any]:
             for p in report.plots
         ],
         "kg_outside_your_scope": str(report.hidden_kg),
+        "custody_transfers": [
+            {
+                "date": str(t.date),
+                "lot": t.lot,
+                "from": t.from_organisation,
+                "to": t.to_organisation,
+                "kg": str(t.kg),
+                "document": t.document,
+            }
+            for t in report.transfers
+        ],
         "steps": [
             {
                 "kind": s.kind,

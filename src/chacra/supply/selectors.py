@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope
@@ -24,7 +24,15 @@ from chacra.errors import AccessDenied, NotFound
 from chacra.registry import selectors as registry
 from chacra.registry.models import Graft, Membership, OrganisationKind, Plot, Producer
 from chacra.supply.checks import LotCompliance, compliance_of
-from chacra.supply.models import Lot, ProcessingStep, Purchase, Shipment, StepKind
+from chacra.supply.models import (
+    Allocation,
+    CustodyTransfer,
+    Lot,
+    ProcessingStep,
+    Purchase,
+    Shipment,
+    StepKind,
+)
 from chacra.supply.plausibility import Flag, season_flags
 from chacra.supply.trace import CENT, Holding, TraceBack, trace_back, trace_forward
 
@@ -152,6 +160,16 @@ class StepLine:
     lots: list[str]
 
 
+@dataclass(frozen=True)
+class TransferLine:
+    date: Any
+    lot: str
+    from_organisation: str
+    to_organisation: str
+    kg: Decimal
+    document: str
+
+
 @dataclass
 class TraceReport:
     kind: str
@@ -167,6 +185,7 @@ class TraceReport:
     harvest: tuple[Any, Any] | None
     producers: int
     lot_codes: dict[int, str] = field(default_factory=dict)
+    transfers: list[TransferLine] = field(default_factory=list)  # custody, oldest first
 
     @property
     def kg(self) -> Decimal:
@@ -251,7 +270,27 @@ def trace_report(*, scope: Scope, target: Lot | Shipment, flows: bool = False) -
         harvest=trace.harvest(),
         producers=len(producer_ids),
         lot_codes=dict(Lot.objects.filter(step__in=trace.step_ids).values_list("pk", "code")),
+        transfers=_transfers(trace.step_ids, target),
     )
+
+
+def _transfers(step_ids: list[int], target: Lot | Shipment) -> list[TransferLine]:
+    """Custody transfers of the traced lot and the lots it was made of, oldest first."""
+    into = Q(step__in=step_ids) | (
+        Q(shipment=target) if isinstance(target, Shipment) else Q(pk__in=[])
+    )
+    lots = Allocation.objects.filter(into, lot__isnull=False).values("lot")
+    held = Q(lot__in=lots) | (Q(lot=target) if isinstance(target, Lot) else Q(pk__in=[]))
+    rows = (
+        CustodyTransfer.objects.filter(held)
+        .select_related("lot", "from_organisation", "to_organisation")
+        .order_by("date", "pk")
+    )
+    return [
+        TransferLine(t.date, t.lot.code, t.from_organisation.name, t.to_organisation.name,
+                     t.kg, t.document)
+        for t in rows
+    ]  # fmt: skip
 
 
 def _steps(ids: list[int]) -> list[StepLine]:
