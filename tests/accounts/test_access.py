@@ -113,6 +113,8 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:supply-lot-detail": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-lot-trace": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-lot-forward": ("supply_lot", _by_role(403, 200, 403) | {"buyer": 404}),
+    "api:supply-lot-process": (None, _by_role(403, 405, 405)),  # a POST only
+    "api:supply-lot-transfer": ("supply_lot", _by_role(403, 405, 405)),  # a POST only
     "api:supply-shipment-list": (None, _by_role(403, 200, 403) | {"buyer": 200}),
     "api:supply-shipment-detail": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),
     "api:supply-shipment-trace": ("supply_shipment", _by_role(403, 200, 403) | {"buyer": 404}),

@@ -25,7 +25,7 @@ from chacra.compliance.export_views import FILE_NAME, export_folder
 from chacra.errors import InvalidInput
 from chacra.registry import selectors as registry
 from chacra.registry.models import Organisation
-from chacra.supply import selectors, services
+from chacra.supply import api_write, selectors, services
 from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.models import Lot, Purchase, Shipment
 from chacra.supply.selectors import HoldingLine, TraceReport
@@ -211,9 +211,10 @@ def _scope(request: Any) -> Scope:
     return scope_for(request.user)
 
 
-class LotViewSet(viewsets.ReadOnlyModelViewSet):
+class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Lots (buyers: the lots in their shipments). ``trace``: its plots, with kg; ``forward``:
-    the lots and shipments its beans went into."""
+    the lots and shipments its beans went into. POST collects purchases into a lot; ``process``
+    records a step; ``transfer`` hands a whole lot to another organisation."""
 
     serializer_class = LotSerializer
 
@@ -231,6 +232,25 @@ class LotViewSet(viewsets.ReadOnlyModelViewSet):
         report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
         return Response(trace_json(report))
 
+    @extend_schema(request=api_write.LotCollectSerializer, responses=LotSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        lot = api_write.collect(request)
+        return Response(LotSerializer(lot).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=api_write.StepSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"])
+    def process(self, request: Request) -> Response:
+        """Ferment, dry, sort, split or merge lots; outputs never more than inputs allow."""
+        step = api_write.process(request)
+        lots = LotSerializer(step.outputs.order_by("pk"), many=True).data
+        return Response(api_write.step_json(step, lots), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=api_write.TransferSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        done = api_write.transfer(request, self.get_object())
+        return Response(api_write.transfer_json(done), status=status.HTTP_201_CREATED)
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True)
     def forward(self, request: Request, pk: str) -> Response:
@@ -239,8 +259,9 @@ class LotViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(holdings_json(lines))
 
 
-class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Shipments (buyers: their own). ``trace``: origin by distrito; plots for staff roles."""
+class ShipmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Shipments (buyers: their own). ``trace``: origin by distrito; plots for staff roles.
+    POST fills a container with dry lots held by one organisation."""
 
     serializer_class = ShipmentSerializer
 
@@ -257,6 +278,11 @@ class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
     def trace(self, request: Request, pk: str) -> Response:
         report = selectors.trace_report(scope=_scope(self.request), target=self.get_object())
         return Response(trace_json(report))
+
+    @extend_schema(request=api_write.ShipmentCreateSerializer, responses=ShipmentSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        shipment = api_write.ship(request)
+        return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EudrRequestSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])
