@@ -16,7 +16,7 @@ from chacra.accounts.services import record_defaults, records_insert
 from chacra.errors import ChacraError
 from chacra.intake.models import ImportStatus
 from chacra.intake.services import import_file
-from chacra.intake.triggers import insert_triggers_batched
+from chacra.intake.triggers import insert_triggers_batched, page_cache
 from chacra.registry.models import Plot, PlotGeometryVersion, Producer
 
 TABLES = [Plot._meta.db_table, PlotGeometryVersion._meta.db_table]
@@ -179,3 +179,28 @@ def test_a_rejected_import_leaves_the_triggers_and_the_data_as_they_were(
         PlotGeometryVersion.objects.count(),
     ) == counts
     assert _indexed((-76.395, -6.495, -76.394, -6.494)) == indexed
+
+
+def _cache_size() -> int | None:
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (size,) = cursor.fetchone()
+        return int(size)
+
+
+def test_an_import_has_a_large_page_cache_on_sqlite_and_leaves_the_one_before(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    before = _cache_size()
+    with page_cache(1024):
+        inside = _cache_size()
+    report = import_file(actor=None, path=_file(tmp_path, 2))
+    assert report.status == ImportStatus.IMPORTED, report.errors
+    if connection.vendor == "sqlite":
+        assert inside == -1024
+        assert before != inside
+    else:  # PostgreSQL has no such setting: nothing is changed
+        assert inside is None
+    assert _cache_size() == before
