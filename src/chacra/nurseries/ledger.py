@@ -3,7 +3,8 @@
 Balances by producer, comunidad and region (what was received, owed, returned and is still
 outstanding, and how much of what came back went on to new farmers); the cascade's generations;
 and what each original donation (one from a nursery's batch) produced in the end. Figures come
-from a few grouped queries whatever the number of farmers.
+from a few grouped queries whatever the number of farmers: the database sums, orders and cuts
+the lists to those owing or producing most, so only the rows shown leave it.
 
 Roles that see personal data get their scope's producers, comunidades and cascades; investors and
 buyers get the programme's totals, regions and generations only.
@@ -15,13 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from chacra.accounts.scope import Scope
 from chacra.nurseries.models import BatchKind, Distribution
 from chacra.nurseries.selectors import PRODUCER_REGION, by_producer, require_aggregates
-from chacra.registry.models import Comunidad
+from chacra.registry.models import Comunidad, Producer
 
 REGION = f"producer__{PRODUCER_REGION}"
 
@@ -94,37 +95,65 @@ def _donations(scope: Scope, region: str | None) -> QuerySet[Distribution]:
     return qs
 
 
-def balances(qs: QuerySet[Distribution], key: str, label: str) -> list[Balance]:
-    """Balances grouped by ``key`` (a path from a distribution, e.g. ``producer__code``)."""
-    ids = qs.order_by().values("pk")
-    onward = dict(
-        Distribution.objects.filter(batch__repays__in=ids)
+def _with_onward(donations: QuerySet[Distribution]) -> QuerySet[Distribution]:
+    """Each donation with ``onward``: the suckers its returns gave on to new farmers (an
+    indexed lookup per donation)."""
+    onward = (
+        Distribution.objects.filter(batch__repays=OuterRef("pk"))
         .order_by()
-        .values_list(f"batch__repays__{key}")
+        .values("batch__repays")
         .annotate(n=Sum("count"))
+        .values("n")
     )
-    rows = (
-        Distribution.objects.filter(pk__in=ids)
-        .order_by()
-        .values(k=F(key), label=F(label))
-        .annotate(
-            donations=Count("id"),
-            received=Sum("count"),
-            owed=Sum("obligation"),
-            returned=Sum("returned"),
+    return donations.annotate(onward=Coalesce(Subquery(onward), 0))
+
+
+def balances(
+    scope: Scope, region: str | None, key: str, label: str, limit: int | None = None
+) -> list[Balance]:
+    """Balances grouped by ``key`` (a path from a donation, e.g. ``producer__code``), in SQL.
+
+    Without ``limit``, every group, with what its donations gave onward summed in the same
+    query; with it, only the groups owing most (``label`` and ``key`` break ties), then what
+    those groups' donations gave onward (``key`` then starts at the producer).
+    """
+    donations = _donations(scope, region)
+    sums: dict[str, Any] = {
+        "n_donations": Count("id"),
+        "n_received": Sum("count"),
+        "n_owed": Sum("obligation"),
+        "n_returned": Sum("returned"),
+    }
+    if limit is None:
+        rows = _with_onward(donations).order_by().values(k=F(key), label=F(label))
+        found: list[dict[str, Any]] = [
+            dict(r) for r in rows.annotate(**sums, n_onward=Sum("onward"))
+        ]
+    else:
+        rows = donations.order_by().values(k=F(key), label=F(label)).annotate(**sums)
+        owing = F("n_owed") - F("n_returned")
+        found = [
+            dict(r) for r in rows.annotate(owing=owing).order_by("-owing", "label", "k")[:limit]
+        ]
+        # Those groups' producers first, so that the database reads their donations only.
+        producers = Producer.objects.filter(
+            **{f"{key.removeprefix('producer__')}__in": [r["k"] for r in found]}
         )
-    )
+        shown = donations.filter(producer__in=producers.values("pk"))
+        given = dict(_with_onward(shown).order_by().values_list(key).annotate(n=Sum("onward")))
+        for r in found:
+            r["n_onward"] = given.get(r["k"], 0)
     return [
         Balance(
             key=str(r["k"]),
             label=str(r["label"]),
-            donations=r["donations"],
-            received=r["received"] or 0,
-            owed=r["owed"] or 0,
-            returned=r["returned"] or 0,
-            redistributed=onward.get(r["k"], 0) or 0,
+            donations=r["n_donations"],
+            received=r["n_received"] or 0,
+            owed=r["n_owed"] or 0,
+            returned=r["n_returned"] or 0,
+            redistributed=r["n_onward"] or 0,
         )
-        for r in rows
+        for r in found
     ]
 
 
@@ -150,8 +179,27 @@ def _generations(qs: QuerySet[Distribution]) -> list[Generation]:
     return [Generation(r["generation"], r["n"], r["farmers"], r["suckers"] or 0) for r in rows]
 
 
-def cascade_rows(originals: QuerySet[Distribution]) -> list[dict[str, Any]]:
-    """For each original donation: generations reached, farmers, suckers given and returned."""
+def _reached(originals: QuerySet[Distribution]) -> dict[int, int]:
+    """How many original donations reached 1, 2, 3... generations (their own is the first)."""
+    deepest = (
+        Distribution.objects.filter(root=OuterRef("pk"))
+        .order_by()
+        .values("root")
+        .annotate(m=Max("generation"))
+        .values("m")
+    )
+    rows = (
+        originals.annotate(reach=Coalesce(Subquery(deepest), 1))
+        .order_by()
+        .values_list("reach")
+        .annotate(n=Count("id"))
+    )
+    return dict(sorted(rows))
+
+
+def cascade_rows(originals: QuerySet[Distribution], limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` original donations whose cascades produced most (suckers returned), with
+    the generations, farmers and suckers given and returned in each."""
     rows = (
         Distribution.objects.filter(batch__kind=BatchKind.PLANTAIN)
         .annotate(original=Coalesce("root", "id"))
@@ -165,13 +213,13 @@ def cascade_rows(originals: QuerySet[Distribution]) -> list[dict[str, Any]]:
             returned=Sum("returned"),
             owed=Sum("obligation"),
         )
+        .order_by("-returned", "original")
     )
-    return [dict(r) for r in rows]
+    return [dict(r) for r in rows[:limit]]
 
 
-def _cascades(rows: list[dict[str, Any]], limit: int) -> list[Cascade]:
-    """The ``limit`` cascades that produced most, from their rows (``cascade_rows``)."""
-    top = sorted(rows, key=lambda r: (-(r["returned"] or 0), r["original"]))[:limit]
+def _cascades(top: list[dict[str, Any]]) -> list[Cascade]:
+    """The cascades of these rows (``cascade_rows``), with their original donations."""
     first = {
         d["pk"]: d
         for d in Distribution.objects.filter(pk__in=[r["original"] for r in top]).values(
@@ -200,40 +248,32 @@ def plantain_ledger(*, scope: Scope, region: str | None = None, limit: int = 50)
     """The ledger as the caller may see it; ``limit`` rows of producers and cascades (those
     owing most and those that produced most)."""
     qs = _donations(scope, region)
-    by_region = sorted(balances(qs, REGION + "__ubigeo", REGION + "__name"), key=lambda b: b.label)
-    cascades = cascade_rows(qs.filter(generation=1))
-    reached: dict[int, int] = {}
-    for r in cascades:
-        reached[r["generations"]] = reached.get(r["generations"], 0) + 1
+    by_region = balances(scope, region, f"{REGION}__ubigeo", f"{REGION}__name")
+    by_region.sort(key=lambda b: b.label)
+    originals = qs.filter(generation=1)
+    reached = _reached(originals)
     ledger = Ledger(
         totals=_total(by_region),
         by_region=by_region,
         generations=_generations(qs),
         originals=sum(reached.values()),
-        reached_generations=dict(sorted(reached.items())),
+        reached_generations=reached,
     )
     if not scope.sees_personal_data:
         return ledger
-    by_comunidad = balances(qs, "producer__comunidad__id", "producer__comunidad__name")
-    by_comunidad.sort(key=lambda b: (-b.outstanding, b.label))
-    by_comunidad = by_comunidad[:limit]
+    by_comunidad = balances(
+        scope, region, "producer__comunidad__id", "producer__comunidad__name", limit
+    )
     distritos = dict(
         Comunidad.objects.filter(pk__in=[int(b.key) for b in by_comunidad]).values_list(
             "pk", "distrito__name"
         )
     )
-    by_comunidad = [
-        replace(b, label=f"{b.label} ({distritos.get(int(b.key), '')})") for b in by_comunidad
-    ]
-    by_producer = balances(qs, "producer__code", "producer__code")
-    by_producer.sort(key=lambda b: (-b.outstanding, b.key))
-    return Ledger(
-        totals=ledger.totals,
-        by_region=by_region,
-        generations=ledger.generations,
-        originals=ledger.originals,
-        reached_generations=ledger.reached_generations,
-        by_comunidad=by_comunidad,
-        by_producer=by_producer[:limit],
-        cascades=_cascades(cascades, limit),
+    return replace(
+        ledger,
+        by_comunidad=[
+            replace(b, label=f"{b.label} ({distritos.get(int(b.key), '')})") for b in by_comunidad
+        ],
+        by_producer=balances(scope, region, "producer__code", "producer__code", limit),
+        cascades=_cascades(cascade_rows(originals, limit)),
     )
