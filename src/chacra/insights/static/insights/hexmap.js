@@ -72,15 +72,23 @@
       return;
     }
     const max = Math.max(0, ...data.features.map((f) => f.properties.expected_t));
+    // Region and province borders for orientation (public reference overlays of the map app).
+    for (const [name, width] of [["provinces", 0.6], ["regions", 1.4]]) {
+      map.addSource(name, { type: "geojson", data: el.dataset.overlays.replace("NAME", name) });
+      map.addLayer({
+        id: name, type: "line", source: name,
+        paint: { "line-color": "#6b6b6b", "line-width": width, "line-opacity": 0.7 },
+      });
+    }
     map.addSource("hexagons", { type: "geojson", data: data });
     map.addLayer({
       id: "hexagons", type: "fill", source: "hexagons",
-      paint: { "fill-color": colour(max), "fill-opacity": 0.85, "fill-outline-color": "#8a6d3b" },
+      paint: { "fill-color": colour(max), "fill-opacity": 0.85, "fill-outline-color": "rgba(110, 70, 20, 0.3)" },
     });
     map.addLayer({
       id: "hot-spots", type: "line", source: "hexagons",
       filter: ["==", ["get", "hot_spot"], true],
-      paint: { "line-color": "#c0392b", "line-width": 2 },
+      paint: { "line-color": "#c0392b", "line-width": 1.5 },
     });
     legend(max);
     el.dataset.cells = String(data.features.length);
