@@ -12,7 +12,7 @@ from django.urls import reverse
 from chacra.accounts.models import Role
 from chacra.accounts.services import user_set_role
 from chacra.compliance.models import PlotCheck
-from chacra.registry.models import Producer
+from chacra.registry.models import Clone, Graft, Membership, Producer
 from chacra.supply import services
 from chacra.supply.services import buyer_access_grant
 from tests.factories import UserFactory
@@ -212,3 +212,26 @@ def test_a_shipment_shows_the_custody_transfers_of_its_lots(chain: Chain, staff:
     assert [t["document"] for t in lot["custody_transfers"]] == ["GR-0001-123"]
     first = staff.get(reverse("api:supply-shipment-trace", args=[chain.shipment.pk])).json()
     assert first["custody_transfers"] == []  # part_300 never changed hands
+
+
+def test_public_origin_page_names_clones_cooperatives_harvest_and_steps(chain: Chain) -> None:
+    clone = Clone.objects.create(code="TSC-02", group="fine_flavour")
+    Graft.objects.create(
+        plot=chain.a1, clone=clone, grafted_ha="1.0", grafted_on=chain.shipment.date
+    )
+    Membership.objects.create(producer=chain.a, organisation=chain.coop)
+    url = reverse("origin-shipment", kwargs={"public_id": chain.shipment.public_id})
+    html = Client().get(url, headers={"accept-language": "en"}).content.decode()
+
+    def cell(element_id: str) -> str:
+        start = html.index(f'id="{element_id}"')
+        return html[start : html.index("</", start)]
+
+    assert "TSC-02" in cell("clones")
+    assert chain.coop.name in cell("cooperatives")
+    assert "June 2015" in cell("harvest")
+    steps = html[
+        html.index('id="origin-steps"') : html.index("</table>", html.index("origin-steps"))
+    ]
+    for label in ("Collection", "Fermentation", "Drying", "Split"):
+        assert label in steps
