@@ -18,12 +18,15 @@ from rest_framework.routers import BaseRouter
 from chacra.accounts.scope import scope_for
 from chacra.errors import InvalidInput, NotFound
 from chacra.nurseries import selectors, services
+from chacra.nurseries.catalogue import agroforestry_models, clone_catalogue
 from chacra.nurseries.ledger import plantain_ledger
 from chacra.nurseries.lineage import plot_lineage, source_forward
 from chacra.nurseries.models import Batch, BatchKind, Distribution, MaterialSource, Nursery
 from chacra.nurseries.planning import demand_totals, demand_vs_stock, plot_comparison
 from chacra.nurseries.serializers import (
+    AgroforestryModelSerializer,
     BatchSerializer,
+    CloneRowSerializer,
     DemandSerializer,
     DistributionCreateSerializer,
     DistributionSerializer,
@@ -236,6 +239,25 @@ class PlotLineageViewSet(viewsets.ViewSet):
         return Response(PlotLineageSerializer(data).data)
 
 
+class CloneCatalogueViewSet(viewsets.ViewSet):
+    """The clone catalogue (group, self-compatibility) with the programme's mother plants,
+    budwood gardens, budwood cut and hectares grafted of each, and the models that mix it in."""
+
+    @extend_schema(responses=CloneRowSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        rows = clone_catalogue(scope=scope_for(request.user))
+        return Response(CloneRowSerializer(rows, many=True).data)
+
+
+class AgroforestryModelViewSet(viewsets.ViewSet):
+    """The agroforestry models: per-hectare composition and the clone mix for pollination."""
+
+    @extend_schema(responses=AgroforestryModelSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        models = agroforestry_models(scope=scope_for(request.user))
+        return Response(AgroforestryModelSerializer(models, many=True).data)
+
+
 def register(router: BaseRouter) -> None:
     """Add the nurseries endpoints to the API's router."""
     router.register("nurseries", NurseryViewSet, basename="nursery")
@@ -245,3 +267,5 @@ def register(router: BaseRouter) -> None:
     router.register("plantain-ledger", PlantainLedgerViewSet, basename="plantain-ledger")
     router.register("nursery-demand", DemandViewSet, basename="nursery-demand")
     router.register("plot-lineage", PlotLineageViewSet, basename="plot-lineage")
+    router.register("clones", CloneCatalogueViewSet, basename="clone-catalogue")
+    router.register("agroforestry-models", AgroforestryModelViewSet, basename="agroforestry-model")

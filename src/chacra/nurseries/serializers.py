@@ -295,3 +295,38 @@ class ForwardSerializer(serializers.Serializer[Any]):
     producers = serializers.IntegerField()
     hidden_plots = serializers.IntegerField()
     hidden_count = serializers.IntegerField()
+
+
+class CloneRowSerializer(serializers.Serializer[Any]):
+    """A clone of the catalogue and what the programme holds of it."""
+
+    code = serializers.CharField(source="clone.code")
+    name = serializers.CharField(source="clone.name")
+    group = serializers.CharField(source="clone.group")
+    self_compatible = serializers.BooleanField(source="clone.self_compatible", allow_null=True)
+    notes = serializers.CharField(source="clone.notes")
+    mother_plants = serializers.IntegerField()
+    budwood_gardens = serializers.IntegerField()
+    budwood_sticks = serializers.IntegerField()
+    grafted_ha = serializers.DecimalField(max_digits=10, decimal_places=2)
+    models = serializers.ListField(child=serializers.CharField())
+
+
+class ModelCloneSerializer(serializers.Serializer[Any]):
+    clone = serializers.CharField(source="clone.code")
+    self_compatible = serializers.BooleanField(source="clone.self_compatible", allow_null=True)
+    share = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class AgroforestryModelSerializer(serializers.Serializer[Any]):
+    """A per-hectare composition and the clone mix that pollinates it."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(source="region.name", allow_null=True, default=None)
+    cacao_per_ha = serializers.IntegerField()
+    plantain_per_ha = serializers.IntegerField()
+    timber_per_ha = serializers.IntegerField()
+    budwood_per_ha = serializers.IntegerField()
+    clone_mix = ModelCloneSerializer(source="clones.all", many=True)
+    notes = serializers.CharField()

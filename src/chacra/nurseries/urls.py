@@ -16,6 +16,7 @@ urlpatterns = [
         name="nursery-plantain-return-new",
     ),
     path("plantain/", views.plantain, name="nursery-plantain"),
+    path("clones/", views.clones, name="nursery-clones"),
     path("demand/", views.demand, name="nursery-demand"),
     path("sources/", views.source_list, name="nursery-sources"),
     path("sources/<int:pk>/", views.source_detail, name="nursery-source"),

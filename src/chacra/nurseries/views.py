@@ -21,6 +21,7 @@ from django.shortcuts import render
 from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.nurseries import selectors
+from chacra.nurseries.catalogue import agroforestry_models, clone_catalogue
 from chacra.nurseries.ledger import plantain_ledger
 from chacra.nurseries.lineage import batch_forward, batches_up, plot_lineage, steps_up
 from chacra.nurseries.lineage import source_forward as forward_of
@@ -198,4 +199,13 @@ def source_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         request,
         "nurseries/source.html",
         {"source": source, "forward": forward_of(scope=scope, source=source)},
+    )
+
+
+@chacra_page
+def clones(request: HttpRequest, scope: Scope) -> HttpResponse:
+    return render(
+        request,
+        "nurseries/clones.html",
+        {"rows": clone_catalogue(scope=scope), "models": agroforestry_models(scope=scope)},
     )
