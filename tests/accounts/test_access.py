@@ -128,6 +128,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "nursery-batch": ("nursery_batch", PAGE_AGGREGATE),
     "nursery-distributions": (None, PAGE_PERSONAL),
     "nursery-plantain": (None, PAGE_AGGREGATE),
+    "nursery-clones": (None, PAGE_AGGREGATE),
     "nursery-demand": (None, PAGE_AGGREGATE),
     "nursery-sources": (None, PAGE_PERSONAL),
     "nursery-source": ("my_source", PAGE_PERSONAL),
@@ -150,6 +151,8 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     "api:plantain-ledger-list": (None, API_AGGREGATE),
     "api:nursery-demand-list": (None, API_AGGREGATE),
     "api:plot-lineage-detail": ("my_plot", API_PERSONAL),
+    "api:clone-catalogue-list": (None, API_AGGREGATE),
+    "api:agroforestry-model-list": (None, API_AGGREGATE),
     "compliance": (None, PAGE_PERSONAL),
     "compliance-run-start": (None, _by_role(302, 405, 405)),  # a POST only
     # Staff's run: the programme sees every run, others only their own.
