@@ -8,6 +8,9 @@ figures: investors and buyers see programme-wide sums, other roles their own sco
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +69,37 @@ def _point(wkb: Any) -> tuple[float, float]:
 
 
 PLACE = "comunidad__distrito"
+_REUSED: ContextVar[dict[tuple[str, Scope, str | None], Any] | None] = ContextVar(
+    "insights_tables", default=None
+)
+
+
+@contextmanager
+def reuse_tables() -> Iterator[None]:
+    """Within the block each scope and region's tables are read once, not once per figure.
+
+    A workspace page asks for hexagons, distritos, forecast, carbon and sites, each from the
+    same plots; on the full demo a read takes over a second. Callers must not change the arrays.
+    """
+    token = _REUSED.set({})
+    try:
+        yield
+    finally:
+        _REUSED.reset(token)
 
 
 def plot_table(*, scope: Scope, region: str | None = None) -> PlotTable:
+    cache = _REUSED.get()
+    if cache is None:
+        return _read_plots(scope, region)
+    key = ("plots", scope, region)
+    if key not in cache:
+        cache[key] = _read_plots(scope, region)
+    found: PlotTable = cache[key]
+    return found
+
+
+def _read_plots(scope: Scope, region: str | None) -> PlotTable:
     producers = producers_for(scope, region)
     rows = list(
         Plot.objects.filter(producer__in=producers)
@@ -142,6 +173,18 @@ def plot_table(*, scope: Scope, region: str | None = None) -> PlotTable:
 
 
 def producer_table(*, scope: Scope, plots: PlotTable, region: str | None = None) -> ProducerTable:
+    """Each producer's point (her first plot's, else her comunidad's) and place."""
+    cache = _REUSED.get()
+    if cache is None:
+        return _read_producers(scope, plots, region)
+    key = ("producers", scope, region)
+    if key not in cache:
+        cache[key] = _read_producers(scope, plots, region)
+    found: ProducerTable = cache[key]
+    return found
+
+
+def _read_producers(scope: Scope, plots: PlotTable, region: str | None) -> ProducerTable:
     rows = list(
         producers_for(scope, region)
         .order_by("id")

@@ -12,9 +12,15 @@ from typing import Any
 from chacra.accounts.scope import Scope
 from chacra.errors import InvalidInput
 from chacra.insights import selectors
+from chacra.insights.data import reuse_tables
 
 
 def investor_figures(*, scope: Scope, region: str | None, resolution: int = 6) -> dict[str, Any]:
+    with reuse_tables():
+        return _figures(scope, region, resolution)
+
+
+def _figures(scope: Scope, region: str | None, resolution: int) -> dict[str, Any]:
     return {
         "hexagons": selectors.concentration_hexagons(
             scope=scope, region=region, resolution=resolution

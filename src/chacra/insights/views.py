@@ -18,6 +18,7 @@ from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import InvalidInput
 from chacra.geo.siting import Objective
 from chacra.insights import points, selectors, sites
+from chacra.insights.data import reuse_tables
 from chacra.insights.drawing import hexagon_png
 from chacra.registry.models import Departamento
 
@@ -110,6 +111,11 @@ def _siting(
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
+    with reuse_tables():
+        return _workspace(request, scope)
+
+
+def _workspace(request: HttpRequest, scope: Scope) -> HttpResponse:
     try:
         p = _params(request)
         hexes = selectors.concentration_hexagons(scope=scope, **p)
