@@ -16,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from chacra.nurseries.models import BatchKind, NurseryKind, Transport
 
 
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date picked in the browser's calendar (ISO in the form, so any language reads it)."""
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateField(label=label, widget=widget, **kwargs)
+
+
 def _code(label: Any) -> forms.CharField:
     """An optional code of a record (a nursery, producer, plot, batch, clone or source)."""
     return forms.CharField(label=label, max_length=20, required=False)
@@ -37,7 +43,7 @@ class NurseryForm(forms.Form):
         max_length=160,
         required=False,
     )
-    established_on = forms.DateField(label=_("Established on"), required=False)
+    established_on = _date(_("Established on"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -46,8 +52,8 @@ class NurseryForm(forms.Form):
 class BatchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=BatchKind.choices)
     count = forms.IntegerField(label=_("Count (plants or sticks)"), min_value=1)
-    started_on = forms.DateField(label=_("Started on"), initial=timezone.localdate)
-    ready_on = forms.DateField(label=_("Ready on"), required=False)
+    started_on = _date(_("Started on"), initial=timezone.localdate)
+    ready_on = _date(_("Ready on"), required=False)
     nursery = _code(_("At nursery (code)"))
     holder = _code(_("Or held by the farmer (producer code)"))
     clone = _code(_("Clone (code, e.g. ICS-95)"))
@@ -62,7 +68,7 @@ class DistributionForm(forms.Form):
     batch = forms.CharField(label=_("From batch (code)"), max_length=20)
     plot = forms.CharField(label=_("To plot (code)"), max_length=20)
     count = forms.IntegerField(label=_("Count (plants or sticks)"), min_value=1)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
+    date = _date(_("Date"), initial=timezone.localdate)
     transport = forms.ChoiceField(
         label=_("Transport"), choices=[("", "—"), *Transport.choices], required=False
     )
@@ -80,5 +86,5 @@ class DistributionForm(forms.Form):
 
 class PlantainReturnForm(forms.Form):
     count = forms.IntegerField(label=_("Suckers returned"), min_value=1)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
+    date = _date(_("Date"), initial=timezone.localdate)
     nursery = _code(_("Brought to nursery (code; empty: the farmer keeps them for new farmers)"))

@@ -34,7 +34,7 @@ Write = Callable[[dict[str, Any]], str]
 Explain = Callable[[ChacraError], str | None]
 
 # Where a service's field goes on a form that names it otherwise.
-FIELD_OF = {"producer": "plot", "distribution": None, "receipt": "signed_by"}
+FIELD_OF = {"producer": "plot", "distribution": None}
 
 
 def _one(qs: QuerySet[Any], value: str, field: str, what: str, lookup: str = "code") -> Any:
