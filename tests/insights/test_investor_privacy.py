@@ -57,6 +57,12 @@ def test_geojson_holds_hexagons_of_at_least_five_producers(login: Any) -> None:
         assert feature["properties"]["producers"] >= 5
 
 
+def test_workspace_draws_the_forecast_and_carbon_charts(login: Any) -> None:
+    page = login("investor").get(reverse("insights")).content.decode()
+    for chart in ("forecast-chart", "carbon-chart"):
+        assert f'id="{chart}" src="data:image/png;base64,iVBORw0KGgo' in page
+
+
 def test_hexagon_map_is_a_png(login: Any) -> None:
     response = login("investor").get(reverse("insights-hexagons-png"))
     assert response["Content-Type"] == "image/png"

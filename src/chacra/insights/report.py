@@ -71,13 +71,22 @@ def write_report(figures: dict[str, Any], out: Path, title: str) -> None:
         import matplotlib.pyplot as plt
         from matplotlib.backends.backend_pdf import PdfPages
 
-        from chacra.insights.drawing import hexagon_png
+        from chacra.insights.drawing import carbon_chart, forecast_chart, hexagon_png
 
         with PdfPages(out) as pdf:
             png = hexagon_png(figures["hexagons"], title=title)
             fig = plt.figure(figsize=(8.27, 11.69))
             fig.figimage(plt.imread(io.BytesIO(png)), xo=40, yo=200)
             fig.text(0.05, 0.95, title, fontsize=14)
+            pdf.savefig(fig)
+            plt.close(fig)
+            fig = plt.figure(figsize=(8.27, 11.69))
+            charts = [
+                forecast_chart(figures["forecast"], title="Production forecast (t of dry beans)"),
+                carbon_chart(figures["carbon"], title="Carbon balance (tCO2e)"),
+            ]
+            for i, chart in enumerate(charts):
+                fig.figimage(plt.imread(io.BytesIO(chart)), xo=40, yo=640 - 420 * i)
             pdf.savefig(fig)
             plt.close(fig)
             for name, rows in _sheets(figures).items():

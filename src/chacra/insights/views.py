@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -19,7 +20,7 @@ from chacra.errors import InvalidInput
 from chacra.geo.siting import Objective
 from chacra.insights import points, selectors, sites
 from chacra.insights.data import reuse_tables
-from chacra.insights.drawing import hexagon_png
+from chacra.insights.drawing import carbon_chart, forecast_chart, hexagon_png
 from chacra.registry.models import Departamento
 
 ROLES = (Role.ADMIN, Role.STAFF, Role.INVESTOR)
@@ -124,6 +125,8 @@ def _workspace(request: HttpRequest, scope: Scope) -> HttpResponse:
         )
     except InvalidInput as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=400)
+    forecast = selectors.forecast_by_region(scope=scope, region=p["region"])
+    carbon = selectors.carbon_by_year(scope=scope, region=p["region"])
     form = request.POST.dict() if request.method == "POST" else request.GET.dict()
     siting, siting_error = None, None
     try:
@@ -140,8 +143,10 @@ def _workspace(request: HttpRequest, scope: Scope) -> HttpResponse:
             "hexes": hexes,
             "top_cells": sorted(hexes.rows, key=lambda r: -r["expected_t"])[:15],
             "distritos": distritos,
-            "forecast": selectors.forecast_by_region(scope=scope, region=p["region"]),
-            "carbon": selectors.carbon_by_year(scope=scope, region=p["region"]),
+            "forecast": forecast,
+            "carbon": carbon,
+            "forecast_chart": _data_uri(forecast_chart(forecast)),
+            "carbon_chart": _data_uri(carbon_chart(carbon)),
             "siting": siting,
             "siting_error": siting_error,
             "form": form,
@@ -149,6 +154,10 @@ def _workspace(request: HttpRequest, scope: Scope) -> HttpResponse:
         },
         status=400 if siting_error else 200,
     )
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _api_scope(request: HttpRequest) -> Scope | JsonResponse:
