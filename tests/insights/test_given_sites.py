@@ -129,3 +129,17 @@ def test_an_unknown_ubigeo_is_named(login: Any) -> None:
     )
     assert response.status_code == 400
     assert "ubigeo 999999 names no distrito" in response.context["siting_error"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("resolution=x", "resolution: 'x' is not a number; accepted: a whole number"),
+        ("resolution=9", "resolution 9: choose one of 5, 6, 7, 8"),
+        ("year=2020.5", "year: '2020.5' is not a number; accepted: a whole number"),
+    ],
+)
+def test_bad_filters_name_the_field_and_value(login: Any, query: str, expected: str) -> None:
+    response = login("investor").get(reverse("insights-hexagons-geojson") + "?" + query)
+    assert response.status_code == 400
+    assert expected in response.json()["message"]

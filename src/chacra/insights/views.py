@@ -35,14 +35,12 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:
-    try:
-        resolution = int(request.GET.get("resolution") or 6)
-        year = int(request.GET["year"]) if request.GET.get("year") else None
-    except ValueError as exc:
-        raise InvalidInput(
-            _("resolution and year must be whole numbers"), field="resolution"
-        ) from exc
-    return {"region": request.GET.get("region") or None, "resolution": resolution, "year": year}
+    given = request.GET.dict()
+    return {
+        "region": given.get("region") or None,
+        "resolution": _number(given, "resolution", int) or 6,
+        "year": _number(given, "year", int),
+    }
 
 
 def _user_text(
