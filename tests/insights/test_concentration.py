@@ -14,7 +14,7 @@ from chacra.registry.selectors import programme_totals
 INVESTOR = Scope(role=Role.INVESTOR)
 
 
-@pytest.mark.parametrize("resolution", [5, 7, 8])
+@pytest.mark.parametrize("resolution", [5, 6, 7, 8])
 def test_hexagon_totals_equal_the_registry_totals(demo_db: Any, resolution: int) -> None:
     # Given the demo programme and its registry totals
     registry = programme_totals(scope=INVESTOR)
