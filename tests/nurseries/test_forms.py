@@ -249,3 +249,16 @@ def test_a_farmer_nursery_needs_its_farmer(login: Any) -> None:
         .errors["operator_producer"][0]
         .startswith("operator: a farmer nursery is run by a producer")
     )
+
+
+@pytest.mark.usefixtures("english", "nothing_written")
+def test_a_return_against_what_was_not_a_donation_is_refused_above_the_form(login: Any) -> None:
+    agent = get_user_model().objects.get(username="agent-sm-01")
+    given = Distribution.objects.filter(producer__agents=agent, obligation=0).first()
+    assert given is not None
+    url = reverse("nursery-plantain-return-new", args=[given.pk])
+    response = login("agent-sm-01").post(url, {"count": 1, "date": "2016-12-01"})
+    assert response.status_code == 400
+    refusal = response.context["form"].non_field_errors()
+    assert refusal[0].startswith(f"distribution: {given.code} created no obligation to return")
+    assert refusal[1] == "Nothing was recorded."

@@ -50,11 +50,14 @@ def _one(qs: QuerySet[Any], value: str, field: str, what: str, lookup: str = "co
 
 def _refused(form: forms.Form, exc: ChacraError, explain: Explain | None) -> None:
     field = FIELD_OF.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    marked = field if field in form.fields else None
+    form.add_error(marked, exc.message)
     said = explain(exc) if explain is not None else None
     if said is None and isinstance(exc, AccessDenied):
         said = _("Your role or region cannot record this.")
-    form.add_error(None, said or _("Nothing was recorded: see the marked field."))
+    elif said is None:
+        said = _("Nothing was recorded: see the marked field.") if marked else None
+    form.add_error(None, said or _("Nothing was recorded."))
 
 
 def _record(
