@@ -134,9 +134,10 @@ def site_selection(
     multiplies it by a user's factor per distrito ubigeo (e.g. dry-season exposure for
     irrigation). Demand is summed on H3 cells of ``resolution``, each at its plots' weighted
     centre (``chacra.geo.siting.aggregate_demand``). Resolution 7 by default: on the full demo
-    (19,533 plots, 500 candidates; ``chacra bench siting``) it sums them into 2,518 cells, picks
-    k = 5, 10, 20 sites in 0.6, 1.4, 2.3 s instead of 8.9, 23, 32 s on every plot, and the
-    sites cost the real plots 0.000% more; resolution 8 keeps 8,863 cells (5 to 12 s).
+    (19,533 plots, 500 candidates; ``chacra bench siting``, two runs on a shared machine) it sums
+    them into 2,518 cells and picks k = 5, 10, 20 sites in 0.6 to 2.8 s instead of 9 to 32 s on
+    every plot, at no measurable cost to the real plots (0.000%); resolution 6 (606 cells, 0.2
+    to 0.5 s) cost up to 0.21% more, resolution 8 (8,863 cells) takes 5 to 12 s.
     The exact MIP also runs when the instance is small, and the gap is reported.
     """
     lon, lat, w = _demand(scope, region, weight, weights_by_distrito, year)
