@@ -94,21 +94,29 @@ def _tile(lon: float, lat: float, z: int) -> str:
 
 def _paths(rng: random.Random) -> dict[str, list[str]]:
     """A sample of real URLs of each kind, from the database being served."""
+    from django.conf import settings
+
     from chacra.registry.models import Plot, Producer
-    from chacra.supply.models import Lot, Shipment
+    from chacra.supply.models import Lot, Purchase, Shipment
 
     plots = list(Plot.objects.exclude(location=None).order_by("?")[:200])
     producers = list(Producer.objects.order_by("?")[:200])
     lots = list(Lot.objects.order_by("?").values_list("pk", flat=True)[:50])
     shipments = list(Shipment.objects.values_list("pk", flat=True)[:50])
-    lists = ["producers", "plots", "supply/lots", "supply/purchases"]
+    per_page = settings.REST_FRAMEWORK["PAGE_SIZE"]
+    sizes = {
+        "producers": Producer.objects.count(), "plots": Plot.objects.count(),
+        "supply/lots": Lot.objects.count(), "supply/purchases": Purchase.objects.count(),
+    }  # fmt: skip
+    # pages 1-5 where they exist: a page past the end is a 404
+    last = {name: min(5, max(1, math.ceil(n / per_page))) for name, n in sizes.items()}
     return {
         "tiles": [_tile(p.location.x, p.location.y, rng.randint(8, 14)) for p in plots],
         "search": [f"/producers/?q={p.surnames.split()[0]}" for p in producers if p.surnames],
         "cards": [f"/producers/{p.pk}/" for p in producers],
         "traces": [f"/api/v1/supply/lots/{pk}/trace/" for pk in lots]
         + [f"/api/v1/supply/shipments/{pk}/trace/" for pk in shipments],
-        "lists": [f"/api/v1/{name}/?page={page}" for name in lists for page in range(1, 6)],
+        "lists": [f"/api/v1/{name}/?page={i}" for name, n in last.items() for i in range(1, n + 1)],
     }
 
 
