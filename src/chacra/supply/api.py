@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -211,12 +212,26 @@ def _scope(request: Any) -> Scope:
     return scope_for(request.user)
 
 
+def _pk(view: Any) -> int:
+    """The URL's id, or 404 for one that is not a number (never a server error)."""
+    text = str(view.kwargs["pk"])
+    if not text.isdigit():
+        raise NotFound(f"id: {text!r} is not a number")
+    return int(text)
+
+
+# HTTP TRACE would reach the viewsets' ``trace`` action (DRF dispatches on the method's name).
+METHODS = ["get", "post", "head", "options"]
+FIRST_SEASON, LAST_SEASON = 2000, 2100
+
+
 class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Lots (buyers: the lots in their shipments). ``trace``: its plots, with kg; ``forward``:
     the lots and shipments its beans went into. POST collects purchases into a lot; ``process``
     records a step; ``transfer`` hands a whole lot to another organisation."""
 
     serializer_class = LotSerializer
+    http_method_names = METHODS
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -224,7 +239,7 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.lot_list(scope=_scope(self.request)).order_by("-pk")
 
     def get_object(self) -> Lot:
-        return selectors.lot_get(scope=_scope(self.request), pk=int(self.kwargs["pk"]))
+        return selectors.lot_get(scope=_scope(self.request), pk=_pk(self))
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True)
@@ -264,6 +279,7 @@ class ShipmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     POST fills a container with dry lots held by one organisation."""
 
     serializer_class = ShipmentSerializer
+    http_method_names = METHODS
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -271,7 +287,7 @@ class ShipmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.shipment_list(scope=_scope(self.request)).order_by("-pk")
 
     def get_object(self) -> Shipment:
-        return selectors.shipment_get(scope=_scope(self.request), pk=int(self.kwargs["pk"]))
+        return selectors.shipment_get(scope=_scope(self.request), pk=_pk(self))
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True)
@@ -362,8 +378,11 @@ class FlagsView(APIView):
     )
     def get(self, request: Request) -> Response:
         text = request.query_params.get("season") or str(timezone.localdate().year)
-        if not text.isdigit():
-            raise InvalidInput(f"season: {text!r} is not a year such as 2015", field="season")
+        if not text.isdigit() or not FIRST_SEASON <= int(text) <= LAST_SEASON:
+            raise InvalidInput(
+                f"season: {text!r} is not a year from {FIRST_SEASON} to {LAST_SEASON}, e.g. 2015",
+                field="season",
+            )
         flags = selectors.flags_for(scope=_scope(self.request), season=int(text))
         return Response(
             {
