@@ -11,7 +11,6 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from chacra.accounts.scope import scope_for
 from chacra.errors import InvalidInput
@@ -29,6 +28,7 @@ from chacra.registry.models import (
     Producer,
     Provincia,
 )
+from chacra.registry.schema import FeaturePagination
 from chacra.registry.serializers import (
     ComunidadSerializer,
     DepartamentoSerializer,
@@ -136,7 +136,7 @@ class PlotViewSet(viewsets.ReadOnlyModelViewSet):
     """Plots as a GeoJSON FeatureCollection with ``area_ha`` (geodesic) on every feature."""
 
     serializer_class = PlotSerializer
-    pagination_class = GeoJsonPagination
+    pagination_class = FeaturePagination
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):

@@ -1,4 +1,4 @@
-"""OpenAPI shape of a plot feature: drf-spectacular cannot derive a computed GeoJSON field."""
+"""OpenAPI shapes of plot features and their pages, which drf-spectacular cannot derive."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import build_object_type
+from rest_framework_gis.pagination import GeoJsonPagination
 
 
 class PlotFeatureExtension(OpenApiSerializerExtension):
@@ -16,6 +17,10 @@ class PlotFeatureExtension(OpenApiSerializerExtension):
         fields = auto_schema._map_basic_serializer(self.target, direction)
         fields["properties"].pop("geometry", None)
         fields["properties"].pop("id", None)
+        required = [name for name in fields.get("required", []) if name not in ("geometry", "id")]
+        fields.pop("required", None)
+        if required:
+            fields["required"] = required
         geometry = {
             "type": "object",
             "nullable": True,
@@ -35,3 +40,22 @@ class PlotFeatureExtension(OpenApiSerializerExtension):
             },
             required=["type", "id", "geometry", "properties"],
         )
+
+
+class FeaturePagination(GeoJsonPagination):
+    """rest_framework_gis' GeoJSON pages, with a schema that says what they are: the list's
+    FeatureCollection plus ``count``, ``next`` and ``previous`` (its own schema still requires
+    ``results`` and types ``features`` as the whole collection)."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        links = super().get_paginated_response_schema(schema)["properties"]
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "count", "features"],
+                    "properties": {key: links[key] for key in ("count", "next", "previous")},
+                },
+            ]
+        }
