@@ -104,3 +104,45 @@ def test_irregular_polygons_are_valid_deterministic_and_near_target() -> None:
     assert shapely.equals_exact(first, again, tolerance=0).all()
     ratio = geodesic_area_m2(first) / target
     assert np.all(np.abs(ratio - 1) < 0.01)  # local-metre layout, within 1% of the asked area
+
+
+def _ring_by_ring_m2(geom: shapely.Geometry | None) -> float:
+    """The measure before the rings were read at once: one pyproj call per ring, holes off."""
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return 0.0
+    total = 0.0
+    for poly in getattr(geom, "geoms", [geom]):
+        for sign, ring in [(1.0, poly.exterior), *((-1.0, hole) for hole in poly.interiors)]:
+            xy = np.asarray(ring.coords)
+            if len(xy):
+                area, _ = chacra.geo.area.WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+                total += sign * abs(area)
+    return total
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    kinds=st.lists(
+        st.sampled_from(["plot", "holed", "multi", "point", "none", "empty"]), max_size=8
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_batch_measures_each_geometry_as_ring_by_ring_does(kinds: list[str], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    plots = irregular_polygons(
+        rng.uniform(-80, -69, 2 * len(kinds) + 1), rng.uniform(-18, -1, 2 * len(kinds) + 1),
+        rng.uniform(500, 200_000, 2 * len(kinds) + 1), rng,
+    )  # fmt: skip
+    made = {
+        "plot": lambda k: plots[k],
+        "holed": lambda k: shapely.Polygon(
+            plots[k].exterior.coords,
+            [shapely.affinity.scale(plots[k], 0.3, 0.3).exterior.coords],
+        ),
+        "multi": lambda k: shapely.MultiPolygon([plots[k], plots[k + 1]]),
+        "point": lambda k: plots[k].centroid,
+        "none": lambda k: None,
+        "empty": lambda k: shapely.Polygon(),
+    }
+    geoms = [made[kind](2 * k) for k, kind in enumerate(kinds)]
+    assert geodesic_area_m2(geoms).tolist() == [_ring_by_ring_m2(g) for g in geoms]
