@@ -54,9 +54,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 #: run then covers the operation again. Anonymous visitors reach none of them (403 before any
 #: work), so the anonymous run covers all.
 OPEN_DEFECTS = {
-    # supply: ?season=0 gives "year 0 is out of range" (500). The lot and shipment routes are
-    # left out whole (SUPPLY_DEFECTS below).
-    "GET /api/v1/supply/flags/": "supply",
+    # supply: a lot id past 2**63 in the body reaches the database in api_write._in_scope
+    # (OverflowError, 500) instead of a 400 naming the field.
+    "POST /api/v1/supply/shipments/": "supply",
     # nurseries: null in fields the schema types as non-null strings (Batch holder, clone,
     # origin_batch, repays, source; Distribution received_by_agent, root); nursery-demand and
     # plantain-ledger answer an object where the schema says an array.
@@ -66,15 +66,7 @@ OPEN_DEFECTS = {
     "GET /api/v1/distributions/{id}/": "nurseries",
     "GET /api/v1/nursery-demand/": "nurseries",
     "GET /api/v1/plantain-ledger/": "nurseries",
-    # registry: the plot list answers a GeoJSON FeatureCollection page ("features", not
-    # "results") and a plot's "properties" do not match the schema's.
-    "GET /api/v1/plots/": "registry",
-    "GET /api/v1/plots/{id}/": "registry",
 }
-#: supply: HTTP TRACE reaches the lot and shipment viewsets' `trace` action (500 "missing
-#: argument pk"), and their get_object int()s a non-numeric id (500, not 404), on every route
-#: under them.
-SUPPLY_DEFECTS = r"^/api/v1/supply/(lots|shipments)/"
 
 
 @schema.parametrize()
@@ -83,7 +75,7 @@ def test_api_as_anonymous(case: Any, api: None) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
-@schema.exclude(name=list(OPEN_DEFECTS)).exclude(path_regex=SUPPLY_DEFECTS).parametrize()
+@schema.exclude(name=list(OPEN_DEFECTS)).parametrize()
 @EXAMPLES
 def test_api_as_staff(case: Any, api: None) -> None:
     staff = get_user_model().objects.get(username="staff")
