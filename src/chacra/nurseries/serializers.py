@@ -12,9 +12,10 @@ from rest_framework import serializers
 from chacra.nurseries.models import Batch, BatchKind, Distribution, MaterialSource, Nursery
 
 
-def _code(slug: str = "code") -> Any:
-    """A related record by its code (or another slug field)."""
-    return serializers.SlugRelatedField(slug_field=slug, read_only=True)
+def _code(slug: str = "code", *, null: bool = False) -> Any:
+    """A related record by its code (or another slug field); ``null``: the link is optional, so
+    the schema says the value may be null."""
+    return serializers.SlugRelatedField(slug_field=slug, read_only=True, allow_null=null)
 
 
 class NurserySerializer(serializers.ModelSerializer[Nursery]):
@@ -49,12 +50,12 @@ class NurserySerializer(serializers.ModelSerializer[Nursery]):
 
 
 class BatchSerializer(serializers.ModelSerializer[Batch]):
-    clone = _code()
-    nursery = _code()
-    holder = _code()
-    source = _code()
-    origin_batch = _code()
-    repays = _code()
+    clone = _code(null=True)
+    nursery = _code(null=True)
+    holder = _code(null=True)
+    source = _code(null=True)
+    origin_batch = _code(null=True)
+    repays = _code(null=True)
     available = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -72,8 +73,8 @@ class DistributionSerializer(serializers.ModelSerializer[Distribution]):
     clone = serializers.CharField(source="batch.clone.code", read_only=True, default="")
     producer = _code()
     plot = _code()
-    received_by_agent = _code("username")
-    root = _code()
+    received_by_agent = _code("username", null=True)
+    root = _code(null=True)
     outstanding = serializers.IntegerField(read_only=True)
 
     class Meta:
