@@ -49,3 +49,17 @@ def test_a_season_in_range_lists_its_flags(chain: Chain, staff: Client) -> None:
     answer = staff.get("/api/v1/supply/flags/", {"season": "2015"})
     assert answer.status_code == 200
     assert answer.json()["season"] == 2015
+
+
+@pytest.mark.parametrize("lot_id", [0, 2**63, -5])
+def test_a_lot_id_outside_the_id_range_is_refused_by_field(
+    chain: Chain, staff: Client, lot_id: int
+) -> None:
+    answer = staff.post(
+        "/api/v1/supply/shipments/",
+        {"lots": [{"lot": lot_id, "kg": "10"}], "container_number": "MSCU7777777",
+         "destination": "Hamburg", "buyer": chain.client.pk, "date": "2015-08-01"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert list(answer.json()["lots"]["0"]) == ["lot"]

@@ -74,10 +74,10 @@ class PurchaseSerializer(serializers.ModelSerializer[Purchase]):
 
 
 class PurchaseCreateSerializer(serializers.Serializer[Any]):
-    buyer = serializers.IntegerField(help_text="organisation id")
+    buyer = api_write.id_field("organisation id")
     receipt_number = serializers.CharField(max_length=30)
     date = serializers.DateField()
-    producer = serializers.IntegerField(help_text="producer id")
+    producer = api_write.id_field("producer id")
     plots = PurchaseOriginSerializer(many=True)
     bean_state = serializers.CharField()
     flavour = serializers.CharField()

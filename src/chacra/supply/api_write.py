@@ -35,19 +35,25 @@ def _text(max_length: int | None = None, help_text: str = "") -> serializers.Cha
     )
 
 
+# Row ids are 64-bit (BigAutoField): a larger number is refused here, not by the database.
+MAX_ID = 2**63 - 1
+
+
+def id_field(help_text: str, **options: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=help_text, **options)
+
+
 def _optional_id(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text=help_text
-    )
+    return id_field(help_text, required=False, allow_null=True, default=None)
 
 
 class PurchaseTake(serializers.Serializer[Any]):
-    purchase = serializers.IntegerField(help_text="purchase id")
+    purchase = id_field("purchase id")
     kg = _taken_kg()
 
 
 class LotTake(serializers.Serializer[Any]):
-    lot = serializers.IntegerField(help_text="lot id")
+    lot = id_field("lot id")
     kg = _taken_kg()
 
 
@@ -78,7 +84,7 @@ class StepSerializer(serializers.Serializer[Any]):
 
 
 class TransferSerializer(serializers.Serializer[Any]):
-    to_organisation = serializers.IntegerField(help_text="organisation id")
+    to_organisation = id_field("organisation id")
     date = serializers.DateField()
     document = _text(max_length=60, help_text="guía de remisión")
 
@@ -87,7 +93,7 @@ class ShipmentCreateSerializer(serializers.Serializer[Any]):
     lots = LotTake(many=True)
     container_number = serializers.CharField(max_length=20)
     destination = serializers.CharField(max_length=120)
-    buyer = serializers.IntegerField(help_text="organisation id")
+    buyer = id_field("organisation id")
     date = serializers.DateField()
 
 
