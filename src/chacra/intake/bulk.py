@@ -44,6 +44,7 @@ from chacra.registry.models import (
     PlotGeometryVersion,
     Producer,
 )
+from chacra.registry.quality import PlotRow, PlotsWritten
 
 FOREIGN_KEYS = [
     "producer", "comunidad", "mapped_by", "plot", "clone", "agent", "organisation", "distrito",
@@ -91,6 +92,7 @@ class BulkCreator:
         self.actor = applier.actor
         self.scope = scope_for(self.actor) if self.actor is not None else None
         self._allowed: dict[int, str | None] = {}
+        self.written = PlotsWritten()  # the plots created, as stored: for their quality flags
         self._producer = record_defaults(Producer)
         self._plot = record_defaults(Plot)
         # as full_clean(exclude=[*FOREIGN_KEYS, "code"]) and plot.clean_fields(...) did; the
@@ -317,6 +319,7 @@ class BulkCreator:
         visits: list[ExtensionVisit] = []
         for p, pk in zip(with_plot, plot_ids, strict=True):
             p.plot_id = pk
+            self._written(p, pk)
             for planting in p.plantings:
                 planting.plot_id = pk
             for graft in p.grafts:
@@ -350,6 +353,21 @@ class BulkCreator:
                 changes={"agents": ["+", actor.username], "count": len(prepared)},
                 source=source,
             )
+
+    def _written(self, p: _Prepared, pk: int) -> None:
+        plot = p.plot
+        assert plot is not None  # noqa: S101  # only rows with a plot get here
+        assert p.row.distrito is not None  # noqa: S101  # validated
+        row = PlotRow(
+            pk=pk,
+            code=plot["code"],
+            declared_area_ha=plot["declared_area_ha"],
+            producer_id=plot["producer_id"],
+            geometry_repaired=plot["geometry_repaired"],
+            comunidad__distrito_id=p.row.distrito.pk,
+            area_ha=plot["area_ha"],
+        )
+        self.written.add(row, plot["boundary"], plot["location"])
 
     def _memberships(self, prepared: list[_Prepared]) -> None:
         links = [

@@ -224,6 +224,8 @@ def import_file(
             bulk = BulkCreator(applier)
             new, others = new_and_known(cleaned)
             bulk.create(new, report.errors)
+            created = set(applier.touched_plots)
+            applier.touched_plots.clear()  # from here: plots the rows below write or move
             if progress is not None:
                 progress(len(new), len(cleaned))
             _progress_save(job.pk, len(new), len(cleaned))
@@ -233,7 +235,10 @@ def import_file(
                     if progress is not None:
                         progress(i, len(cleaned))
                     _progress_save(job.pk, i, len(cleaned))
-            plot_flags_refresh(plot_ids=applier.touched_plots)
+            plot_flags_refresh(
+                plot_ids=created | applier.touched_plots,
+                written=bulk.written.without(applier.touched_plots),
+            )
             report.counts = applier.counts
             write = not report.errors or valid_only  # errors found while applying count too
             if dry_run or not write:
