@@ -4,6 +4,7 @@ staleness, idempotent chunks, access and the command."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
@@ -161,3 +163,26 @@ def test_the_periodic_task_queues_exactly_the_stale_plots(world: Scenario, staff
     # Every stale plot in the database (the session's demo too, when it is there), not the fresh.
     assert queued == run.total == len(run.plot_ids)
     assert set(run.plot_ids) & set(_ids(world)) == {world.clean.pk, world.in_park.pk}
+
+
+def test_a_run_whose_process_stopped_is_marked_interrupted(world: Scenario, staff: Any) -> None:
+    run = services.check_run_create(actor=staff, scope=STAFF, region=REGION)
+    services.check_chunk(run.pk, 0, 1)  # then the process running it was killed
+    assert services.run_progress(run.pk).status == RunStatus.RUNNING
+    long_ago = timezone.now() - timedelta(hours=1)
+    CheckRun.objects.filter(pk=run.pk).update(progressed_at=long_ago)
+    run = services.run_progress(run.pk)
+    assert run.status == RunStatus.FAILED
+    assert "interrupted: no progress since" in run.error
+    assert "1 of 3 plots were checked and kept" in run.error
+    # The plot it checked stays checked; a new run takes only the other two.
+    assert services.check_run_create(actor=staff, scope=STAFF, region=REGION).total == 2
+
+
+def test_a_celery_run_waiting_in_the_queue_is_not_marked_interrupted(
+    world: Scenario, staff: Any
+) -> None:
+    run = services.check_run_create(actor=staff, scope=STAFF, region=REGION)
+    long_ago = timezone.now() - timedelta(hours=1)
+    CheckRun.objects.filter(pk=run.pk).update(backend="celery", progressed_at=long_ago)
+    assert services.run_progress(run.pk).status == RunStatus.QUEUED

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import shapely
@@ -172,6 +173,7 @@ def run_chunks(run: CheckRun, size: int | None = None) -> list[tuple[int, int]]:
 def check_chunk(run_id: int, start: int, end: int) -> int:
     """Check plots ``start:end`` of a run; safe to repeat. Returns how many it checked."""
     run = CheckRun.objects.get(pk=run_id)
+    CheckRun.objects.filter(pk=run_id).update(progressed_at=timezone.now())
     if run.status == RunStatus.QUEUED:
         CheckRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
     wanted = run.plot_ids[start:end]
@@ -182,6 +184,7 @@ def check_chunk(run_id: int, start: int, end: int) -> int:
     # Plots deleted since the run was made are simply not there any more.
     results = check_plots(plot_inputs(todo), reference_layers()) if todo else []
     checks_record(actor=run.started_by, run=run, results=results, source="check")
+    CheckRun.objects.filter(pk=run_id).update(progressed_at=timezone.now())
     run_progress(run_id)
     return len(results)
 
@@ -196,9 +199,27 @@ def run_progress(run_id: int) -> CheckRun:
     fields: dict[str, Any] = {"done": done, "counts": counts}
     if not remaining and run.status != RunStatus.FAILED:
         fields |= {"status": RunStatus.DONE, "finished_at": run.finished_at or timezone.now()}
+    elif _interrupted(run):
+        since = timezone.localtime(run.progressed_at or run.created_at)
+        fields |= {
+            "status": RunStatus.FAILED,
+            "finished_at": timezone.now(),
+            "error": f"interrupted: no progress since {since:%Y-%m-%d %H:%M} (the process "
+            f"running it stopped); {done} of {run.total} plots were checked and kept; start "
+            "a new check to check the rest",
+        }
     CheckRun.objects.filter(pk=run_id).update(**fields)
     run.refresh_from_db()
     return run
+
+
+def _interrupted(run: CheckRun) -> bool:
+    """A run in a thread of a process that stopped (a restart, a kill) never ends by itself.
+    Celery runs are not judged so: a dead worker's chunks go back to the queue (acks late)."""
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) or run.backend != "thread":
+        return False
+    last = run.progressed_at or run.created_at
+    return timezone.now() - last > timedelta(seconds=settings.CHACRA_CHECK_STALE_SECONDS)
 
 
 def run_fail(run_id: int, message: str) -> None:

@@ -220,6 +220,9 @@ CELERY_BROKER_URL = os.environ.get("CHACRA_CELERY_BROKER_URL", "")
 CHACRA_TASKS = os.environ.get("CHACRA_TASKS", "celery" if CELERY_BROKER_URL else "thread")
 # Plots per chunk of a check run: one task each under Celery.
 CHACRA_CHECK_CHUNK = int(os.environ.get("CHACRA_CHECK_CHUNK", "500"))
+# A check run in a thread with no progress for this long is marked interrupted (its process
+# stopped); one chunk of CHACRA_CHECK_CHUNK plots takes seconds.
+CHACRA_CHECK_STALE_SECONDS = int(os.environ.get("CHACRA_CHECK_STALE_SECONDS", "900"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
