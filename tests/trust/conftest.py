@@ -55,5 +55,5 @@ def demo_env(own_database: str, tmp_path_factory: pytest.TempPathFactory) -> dic
     """The environment of child processes that share a database holding the small demo."""
     data: Path = tmp_path_factory.mktemp("data")
     env = child_env(data, own_database)
-    chacra(["demo", "--size", "small", "--no-serve"], env)
+    chacra(["demo", "--size", "small", "--no-serve", "--no-supply"], env)
     return env

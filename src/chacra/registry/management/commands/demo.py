@@ -12,6 +12,7 @@ from chacra.errors import ChacraError
 from chacra.registry.demo.build import SIZES, demo_build
 from chacra.registry.demo.setting import DEMO_PASSWORD
 from chacra.registry.models import Producer
+from chacra.supply.demo import supply_demo_build
 
 
 class Command(BaseCommand):
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+        parser.add_argument(
+            "--no-supply",
+            action="store_true",
+            help="leave out the season of purchases, lots and shipments (chacra supply_demo)",
+        )
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -43,6 +49,8 @@ class Command(BaseCommand):
             )
             for kind, codes in report.problems.items():
                 self.stdout.write(f"  deliberate problem, {kind}: {', '.join(codes)}")
+            if not opts["no_supply"]:
+                self._supply()
         self.stdout.write(
             f"Logins (password for all: {DEMO_PASSWORD}): admin, staff, regional-sm, "
             "regional-hco, regional-uca, "
@@ -54,3 +62,16 @@ class Command(BaseCommand):
             f"chacra is at http://{opts['addrport']}/  (login: admin / {DEMO_PASSWORD})"
         )
         call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)
+
+    def _supply(self, producers_per_coop: int = 40) -> None:
+        """A season of purchases, lots and shipments, so the supply pages, traces and the
+        monitoring indicators that count purchases and processing have something to show."""
+        started = time.perf_counter()
+        try:
+            supply = supply_demo_build(producers_per_coop=producers_per_coop)
+        except ChacraError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"Supply season loaded: {supply.purchases} purchases, {supply.lots} lots, "
+            f"{supply.shipments} shipments in {time.perf_counter() - started:.1f} s"
+        )
