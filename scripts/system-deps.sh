@@ -5,6 +5,7 @@
 #   scripts/system-deps.sh --browser   ... plus what the tests need: Chromium and fonts for
 #                                      Playwright, Redis for the Celery worker test
 #   scripts/system-deps.sh --postgis   ... plus PostgreSQL with PostGIS 3
+#   scripts/system-deps.sh --bench     ... plus wrk, the load generator of `chacra bench load`
 #
 # Silent and exit 0 when nothing is missing. Installs as root, or through `sudo -n` when that works
 # without a password; otherwise prints the exact `sudo apt-get install ...` to run and exits 1.
@@ -12,16 +13,18 @@ set -euo pipefail
 
 browser=0
 postgis=0
+bench=0
 for arg in "$@"; do
     case "$arg" in
         --browser) browser=1 ;;
         --postgis) postgis=1 ;;
+        --bench) bench=1 ;;
         -h | --help)
-            sed -n '2,10s/^# \{0,1\}//p' "$0"
+            sed -n '2,11s/^# \{0,1\}//p' "$0"
             exit 0
             ;;
         *)
-            echo "system-deps.sh: unknown option '$arg' (accepted: --browser, --postgis)" >&2
+            echo "system-deps.sh: unknown option '$arg' (accepted: --browser, --postgis, --bench)" >&2
             exit 2
             ;;
     esac
@@ -51,6 +54,9 @@ command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm)
 if ((browser)); then
     # The Celery test starts its own private redis-server on a free port.
     wanted+=(chromium fonts-dejavu-core redis-server)
+fi
+if ((bench)); then
+    wanted+=(wrk)
 fi
 if ((postgis)); then
     # Use the PostgreSQL major already set up (/etc/postgresql/<major>), else the distribution's default.
