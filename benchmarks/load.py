@@ -194,7 +194,10 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
-        print("wrk not found: run scripts/system-deps.sh --bench (apt-get install wrk)", file=sys.stderr)
+        print(
+            "wrk not found: run scripts/system-deps.sh --bench (apt-get install wrk)",
+            file=sys.stderr,
+        )
         return 1
     from django.conf import settings
     from django.core.management import call_command
