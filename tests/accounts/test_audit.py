@@ -10,12 +10,10 @@ from typing import Any
 import shapely
 import shapely.affinity
 from django.contrib.gis.geos import GEOSGeometry
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import chacra.accounts.services
 from chacra.accounts.models import AuditEntry
-from chacra.accounts.services import _json_texts, geometry_digests, snapshot
+from chacra.accounts.services import geometry_digests, snapshot
 from chacra.registry.models import Plot, Producer
 from chacra.registry.services import plot_register, plot_remap
 
@@ -64,22 +62,3 @@ def test_a_plots_audit_names_each_geometry_version_by_digest_without_its_outline
     for x, y in [*FIRST.exterior.coords, *SECOND.exterior.coords]:
         assert f"{x}" not in text
         assert f"{y}" not in text
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=6,
-)
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    names=st.lists(st.text(), min_size=1, max_size=5, unique=True),
-    rows=st.integers(0, 4),
-    data=st.data(),
-)
-def test_audit_json_is_json_dumps_of_each_record(names: list[str], rows: int, data: Any) -> None:
-    records = [{n: data.draw(JSON_VALUES) for n in names} for _ in range(rows)]
-    columns = [[r[n] for r in records] for n in names]
-    assert _json_texts(names, columns) == [json.dumps(r) for r in records]

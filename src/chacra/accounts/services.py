@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -196,11 +195,8 @@ def _db_values(field: models.Field[Any, Any], values: list[Any], connection: Any
         wkb = shapely.to_wkb(np.asarray(values, dtype=object), output_dimension=2)
         return list(wkb)
     if isinstance(field, models.JSONField):  # as JSONField.get_db_prep_save, less the calls
-        ready = _json_text_param(connection)
-        adapt = connection.ops.adapt_json_value
         return [
-            None if v is None else ready(v) if type(v) is JsonText else adapt(v, field.encoder)
-            for v in values
+            None if v is None else connection.ops.adapt_json_value(v, field.encoder) for v in values
         ]
     if not isinstance(field, models.DecimalField | models.DateField):  # DateTimeField too
         return values  # text, numbers, booleans and ids go as they are
@@ -211,32 +207,6 @@ def _db_values(field: models.Field[Any, Any], values: list[Any], connection: Any
             adapted[v] = field.get_db_prep_save(v, connection)
         out.append(adapted[v])
     return out
-
-
-class JsonText(str):
-    """A JSONField's value already serialised (:func:`records_insert` sends it as it is)."""
-
-
-def _json_text_param(connection: Any) -> Any:
-    """How a :class:`JsonText` goes to this database's driver."""
-    if connection.vendor != "postgresql":
-        return str
-    from django.db.backends.postgresql.psycopg_any import Jsonb
-
-    return lambda text: Jsonb(text, dumps=str)
-
-
-def _json_texts(names: Sequence[str], columns: Sequence[list[Any]]) -> list[JsonText]:
-    """``json.dumps`` of each record (a row across ``columns``) as ``{name: value, ...}``, by
-    filling one template with each column's values encoded at once: the same text, faster."""
-    template = "{" + ", ".join(json.dumps(n).replace("%", "%%") + ": %s" for n in names) + "}"
-    encoded = [_json_values(column) for column in columns]
-    return [JsonText(template % values) for values in zip(*encoded, strict=True)]
-
-
-def _json_values(values: list[Any]) -> list[str]:
-    text, dumps = json.encoder.encode_basestring_ascii, json.dumps  # as json.dumps encodes
-    return [text(v) if type(v) is str else "null" if v is None else dumps(v) for v in values]
 
 
 def _json_column(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
@@ -306,7 +276,7 @@ def audit_created(
     fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
     names = [f.attname for f in fields]
     columns = [_json_column(f, list(map(itemgetter(f.attname), records))) for f in fields]
-    changes = _json_texts(names, columns)
+    changes = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
     entry = record_defaults(AuditEntry)
     entry.update(
         actor_id=actor.pk if actor is not None and getattr(actor, "pk", None) else None,
