@@ -84,53 +84,52 @@ class Ledger:
         return self.totals.returned / first if first else 0.0
 
 
-def _donations(scope: Scope, region: str | None) -> QuerySet[Distribution]:
+def _donations(scope: Scope, region: str | None, path: str = "") -> QuerySet[Distribution]:
+    """The donations the caller may see (in ``region``); with ``path`` (e.g.
+    ``"batch__repays__"``), the rows whose donation at that path is one of them."""
     require_aggregates(scope)
-    qs = Distribution.objects.filter(batch__kind=BatchKind.PLANTAIN, obligation__gt=0)
+    qs = Distribution.objects.filter(
+        **{f"{path}batch__kind": BatchKind.PLANTAIN, f"{path}obligation__gt": 0}
+    )
     if scope.sees_personal_data:
-        qs = by_producer(scope, qs, "producer__")
+        qs = by_producer(scope, qs, f"{path}producer__")
     if region:
         key = "ubigeo" if region.isdigit() else "name__iexact"
-        qs = qs.filter(**{f"{REGION}__{key}": region})
+        qs = qs.filter(**{f"{path}{REGION}__{key}": region})
     return qs
 
 
-def _with_onward(donations: QuerySet[Distribution]) -> QuerySet[Distribution]:
-    """Each donation with ``onward``: the suckers its returns gave on to new farmers (an
-    indexed lookup per donation)."""
-    onward = (
-        Distribution.objects.filter(batch__repays=OuterRef("pk"))
-        .order_by()
-        .values("batch__repays")
-        .annotate(n=Sum("count"))
-        .values("n")
-    )
-    return donations.annotate(onward=Coalesce(Subquery(onward), 0))
+def _onward(rows: QuerySet[Distribution], key: str) -> dict[Any, int]:
+    """Suckers given on to new farmers from the returns against the donations of ``rows``
+    (distributions from batches that repay a donation), by the donation's ``key``.
+
+    A join or an ``IN`` list, not a subquery per donation: PostgreSQL may plan that one as a
+    scan for every donation (18 s for 50 comunidades of the full demo before its statistics)."""
+    return dict(rows.order_by().values_list(f"batch__repays__{key}").annotate(n=Sum("count")))
 
 
 def balances(
     scope: Scope, region: str | None, key: str, label: str, limit: int | None = None
 ) -> list[Balance]:
-    """Balances grouped by ``key`` (a path from a donation, e.g. ``producer__code``), in SQL.
-
-    Without ``limit``, every group, with what its donations gave onward summed in the same
-    query; with it, only the groups owing most (``label`` and ``key`` break ties), then what
-    those groups' donations gave onward (``key`` then starts at the producer).
-    """
+    """Balances grouped by ``key`` (a path from a donation, e.g. ``producer__code``), in SQL:
+    every group, or with ``limit`` only the groups owing most (``label`` and ``key`` break
+    ties; ``key`` then starts at the producer). What the groups' returns gave onward comes
+    from one more grouped query."""
     donations = _donations(scope, region)
-    sums: dict[str, Any] = {
-        "n_donations": Count("id"),
-        "n_received": Sum("count"),
-        "n_owed": Sum("obligation"),
-        "n_returned": Sum("returned"),
-    }
+    rows = (
+        donations.order_by()
+        .values(k=F(key), label=F(label))
+        .annotate(
+            n_donations=Count("id"),
+            n_received=Sum("count"),
+            n_owed=Sum("obligation"),
+            n_returned=Sum("returned"),
+        )
+    )
     if limit is None:
-        rows = _with_onward(donations).order_by().values(k=F(key), label=F(label))
-        found: list[dict[str, Any]] = [
-            dict(r) for r in rows.annotate(**sums, n_onward=Sum("onward"))
-        ]
+        found: list[dict[str, Any]] = [dict(r) for r in rows]
+        onward = _onward(_donations(scope, region, "batch__repays__"), key)
     else:
-        rows = donations.order_by().values(k=F(key), label=F(label)).annotate(**sums)
         owing = F("n_owed") - F("n_returned")
         found = [
             dict(r) for r in rows.annotate(owing=owing).order_by("-owing", "label", "k")[:limit]
@@ -140,9 +139,7 @@ def balances(
             **{f"{key.removeprefix('producer__')}__in": [r["k"] for r in found]}
         )
         shown = donations.filter(producer__in=producers.values("pk"))
-        given = dict(_with_onward(shown).order_by().values_list(key).annotate(n=Sum("onward")))
-        for r in found:
-            r["n_onward"] = given.get(r["k"], 0)
+        onward = _onward(Distribution.objects.filter(batch__repays__in=shown.values("pk")), key)
     return [
         Balance(
             key=str(r["k"]),
@@ -151,7 +148,7 @@ def balances(
             received=r["n_received"] or 0,
             owed=r["n_owed"] or 0,
             returned=r["n_returned"] or 0,
-            redistributed=r["n_onward"] or 0,
+            redistributed=onward.get(r["k"], 0) or 0,
         )
         for r in found
     ]
