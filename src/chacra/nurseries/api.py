@@ -38,6 +38,7 @@ from chacra.nurseries.serializers import (
     SourceSerializer,
 )
 from chacra.registry import selectors as registry
+from chacra.registry.schema import SummarySchema
 
 REGION = OpenApiParameter(
     "region", OpenApiTypes.STR, description="departamento name or ubigeo (e.g. 22)"
@@ -185,6 +186,8 @@ class PlantainLedgerViewSet(viewsets.ViewSet):
     """The 1-for-2 ledger: totals, regions and generations for every role that sees aggregates;
     comunidades, producers and cascades for the roles that see personal data (their scope)."""
 
+    schema = SummarySchema()
+
     @extend_schema(
         parameters=[
             REGION,
@@ -205,6 +208,8 @@ class PlantainLedgerViewSet(viewsets.ViewSet):
 class DemandViewSet(viewsets.ViewSet):
     """Seedlings, budwood, plantain and timber the planned hectares need, against stock, by
     region and month, with the shortfalls."""
+
+    schema = SummarySchema()
 
     @extend_schema(parameters=[REGION], responses=DemandSerializer)
     def list(self, request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_object_type
 from rest_framework_gis.pagination import GeoJsonPagination
 
@@ -59,3 +60,11 @@ class FeaturePagination(GeoJsonPagination):
                 },
             ]
         }
+
+
+class SummarySchema(AutoSchema):
+    """For a viewset whose ``list`` answers one summary object (a ledger, a table of totals):
+    drf-spectacular would document any ``list`` as an array of its serializer."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
