@@ -204,3 +204,12 @@ def test_an_import_has_a_large_page_cache_on_sqlite_and_leaves_the_one_before(
     else:  # PostgreSQL has no such setting: nothing is changed
         assert inside is None
     assert _cache_size() == before
+
+
+def test_a_small_batch_keeps_the_per_row_triggers(demo_db: Any) -> None:
+    before = _triggers()
+    with transaction.atomic(), insert_triggers_batched([Plot, PlotGeometryVersion], rows=10):
+        assert _triggers() == before  # not dropped: other connections keep reading
+        ids = _versions([shapely.box(-76.5, -6.5, -76.45, -6.45)])
+    assert _triggers() == before
+    assert len(ids) == 1

@@ -293,7 +293,7 @@ class BulkCreator:
                 p.plot["producer_id"] = producer_id
                 p.plot["code"] = p.row.plot_code or next(plot_codes)
         plots = [p.plot for p in with_plot if p.plot is not None]
-        with insert_triggers_batched([Plot, PlotGeometryVersion]):  # SpatiaLite: per batch
+        with insert_triggers_batched([Plot, PlotGeometryVersion], rows=len(plots)):
             plot_ids = records_bulk_create(
                 actor=actor, model=Plot, records=plots, key=["code"], source=source
             )

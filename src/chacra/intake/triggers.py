@@ -13,6 +13,11 @@ All of it happens inside the import's transaction (SQLite's DDL is transactional
 connection never sees the table without its triggers, and an import that fails part-way rolls
 back the dropped triggers with the rows. Other backends (PostGIS) have no such triggers: there
 it does nothing. Triggers chacra does not know stay in place and fire as usual.
+
+Only a batch of :data:`BATCHED_FROM` rows or more is done so. Dropping a trigger changes the
+schema, which every other connection then reads again, and while the import's transaction holds
+that change a connection sharing SQLite's cache (the test server's in-memory database) cannot
+read at all; a web upload of a few dozen rows, whose page polls its progress, keeps the triggers.
 """
 
 from __future__ import annotations
@@ -117,11 +122,21 @@ def _batched(model: type[models.Model]) -> Iterator[None]:
             cursor.execute(sql)
 
 
+#: Batches smaller than this keep the per-row triggers (a few ms for them; see the docstring).
+BATCHED_FROM = 1000
+
+
 @contextmanager
-def insert_triggers_batched(models_: Sequence[type[models.Model]]) -> Iterator[None]:
+def insert_triggers_batched(
+    models_: Sequence[type[models.Model]], rows: int | None = None
+) -> Iterator[None]:
     """Inside: rows inserted into these models' tables skip SpatiaLite's per-row insert
     triggers; on leaving, the triggers' work is done for all of them at once and the triggers
-    are back. Leaving with an exception rolls everything back, triggers included."""
+    are back. Leaving with an exception rolls everything back, triggers included. ``rows``: how
+    many rows the batch will insert; under :data:`BATCHED_FROM` the triggers stay."""
+    if rows is not None and rows < BATCHED_FROM:
+        yield
+        return
     with ExitStack() as stack:
         for model in models_:
             stack.enter_context(_batched(model))
