@@ -22,13 +22,23 @@ from tests.factories import ComunidadFactory, ProducerFactory
 pytestmark = pytest.mark.browser
 
 LON, LAT = -76.36, -6.49
+# A region of the test's own, so the map shows its one cell whatever else the database holds
+# (the session's demo, other tests' rows).
+REGION = "98"
 # The only cell is the heaviest, so it takes the scale's last colour (#993404 at 85% opacity
 # over the map's #eef1ea background).
 TOP_FILL = (166, 80, 39)
 
 
 def _six_producers_in_one_cell() -> list[str]:
-    comunidad = ComunidadFactory()
+    comunidad = ComunidadFactory(
+        distrito__ubigeo=f"{REGION}0101",
+        distrito__name="Distrito de prueba",
+        distrito__provincia__ubigeo=f"{REGION}01",
+        distrito__provincia__name="Provincia de prueba",
+        distrito__provincia__departamento__ubigeo=REGION,
+        distrito__provincia__departamento__name="Región de prueba",
+    )
     names = []
     for i in range(6):
         producer = ProducerFactory(comunidad=comunidad, surnames=f"Sangama Tapullima{i}")
@@ -58,7 +68,7 @@ def test_the_workspace_map_draws_the_hexagon_layer_and_no_names(
 ) -> None:
     names = _six_producers_in_one_cell()
     login(make_user("investor-hexmap", Role.INVESTOR), next="/")
-    page.goto("/insights/?resolution=6")
+    page.goto(f"/insights/?resolution=6&region={REGION}")
     hexmap = page.locator("#hexmap")
     expect(hexmap).to_have_attribute("data-state", "idle", timeout=30_000)
     expect(hexmap).to_have_attribute("data-cells", "1")
