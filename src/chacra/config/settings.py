@@ -223,6 +223,8 @@ CHACRA_CHECK_CHUNK = int(os.environ.get("CHACRA_CHECK_CHUNK", "500"))
 # A check run in a thread with no progress for this long is marked interrupted (its process
 # stopped); one chunk of CHACRA_CHECK_CHUNK plots takes seconds.
 CHACRA_CHECK_STALE_SECONDS = int(os.environ.get("CHACRA_CHECK_STALE_SECONDS", "900"))
+# The same for an import started from the web page (a 30,000-plot file takes under a minute).
+CHACRA_IMPORT_STALE_SECONDS = int(os.environ.get("CHACRA_IMPORT_STALE_SECONDS", "900"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

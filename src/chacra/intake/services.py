@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,7 +95,7 @@ def _progress_save(job_id: int, done: int, total: int) -> None:
     """Progress goes to the cache, not the database: the import's own transaction would hide it
     from the page that polls. Embedded mode has one process (local memory cache); deployments
     with several workers configure a shared cache (Redis)."""
-    cache.set(progress_key(job_id), (done, total), timeout=24 * 3600)
+    cache.set(progress_key(job_id), (done, total, time.time()), timeout=24 * 3600)
 
 
 def progress_key(job_id: int) -> str:
@@ -101,11 +103,32 @@ def progress_key(job_id: int) -> str:
 
 
 def job_progress(job: ImportJob) -> tuple[int, int]:
-    """(rows processed, rows in the file) of a running or finished import."""
+    """(rows processed, rows in the file) of a running or finished import.
+
+    A running import whose process stopped (a restart, a kill) wrote nothing (its transaction
+    died with it) but would stay "running" for ever: with no progress for
+    ``CHACRA_IMPORT_STALE_SECONDS`` it is marked failed, saying so, and its page stops polling.
+    """
     if job.status != ImportStatus.RUNNING:
         return job.rows_done, job.rows_total
-    done, total = cache.get(progress_key(job.pk), (0, job.rows_total))
+    done, total, at = cache.get(progress_key(job.pk), (0, job.rows_total, None))
+    last = at if at is not None else job.started_at.timestamp()
+    if time.time() - last > settings.CHACRA_IMPORT_STALE_SECONDS:
+        _job_interrupted(job, last)
     return int(done), int(total)
+
+
+def _job_interrupted(job: ImportJob, last: float) -> None:
+    since = timezone.localtime(dt.datetime.fromtimestamp(last, tz=dt.UTC))
+    message = (
+        f"interrupted: no progress since {since:%Y-%m-%d %H:%M} (the process running the "
+        "import stopped); nothing of this file was written; import it again"
+    )
+    error = error_record(RowError(SourceRef(job.file_name), "file", "", message))
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now(), errors=[error]
+    )
+    job.refresh_from_db()
 
 
 def error_record(e: RowError) -> dict[str, Any]:
