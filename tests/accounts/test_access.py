@@ -97,6 +97,8 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     # Supply: staff roles see lots and shipments (names only for their producers); a buyer only
     # its own shipments (the demo's buyer has none); investors none; origin pages are public.
     "supply": (None, _by_role(302, 200, 403) | {"buyer": 200}),
+    "supply-purchase-new": (None, _by_role(302, 200, 403) | {"agent-sm-01": 403}),
+    "supply-purchase-saved": ("supply_purchase", PAGE_PERSONAL),
     "supply-lot": ("supply_lot", _by_role(302, 200, 403) | {"buyer": 404}),
     "supply-shipment": ("supply_shipment", _by_role(302, 200, 403) | {"buyer": 404}),
     "supply-shipment-eudr": ("supply_shipment", _by_role(302, 405, 405)),  # a POST only

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from chacra.supply import views
+from chacra.supply import recording, views
 
 urlpatterns = [
     path("", views.supply_home, name="supply"),
+    path("purchases/new/", recording.purchase_new, name="supply-purchase-new"),
+    path("purchases/<int:pk>/", recording.purchase_saved, name="supply-purchase-saved"),
     path("lots/<int:pk>/", views.lot_page, name="supply-lot"),
     path("shipments/<int:pk>/", views.shipment_page, name="supply-shipment"),
     path("shipments/<int:pk>/eudr/", views.shipment_eudr, name="supply-shipment-eudr"),

@@ -27,6 +27,7 @@ from chacra.supply.models import Lot, Shipment
 from chacra.supply.origin import origin_of
 from chacra.supply.plausibility import season_bounds
 from chacra.supply.qr import qr_svg
+from chacra.supply.services import require_supply_write
 from chacra.supply.statements import statement_for, statement_pdf
 
 
@@ -58,8 +59,17 @@ def supply_home(request: HttpRequest) -> HttpResponse:
             "shipments": selectors.shipment_list(scope=scope)[:50],
             "lots": selectors.lot_list(scope=scope)[:50],
             "season": timezone.localdate().year,
+            "can_record": _can_record(request.user),
         },
     )
+
+
+def _can_record(user: Any) -> bool:
+    try:
+        require_supply_write(user)
+    except AccessDenied:
+        return False
+    return True
 
 
 def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
