@@ -69,7 +69,7 @@ def test_staff_record_a_purchase_from_two_plots(chain: Chain) -> None:
     ],
 )
 def test_a_refused_purchase_is_shown_at_its_field_and_writes_nothing(
-    chain: Chain, changes: dict[str, Any], field: str | None, said: str
+    chain: Chain, english: None, changes: dict[str, Any], field: str | None, said: str
 ) -> None:
     staff = _client(Role.STAFF, "staff-refused")
     before = Purchase.objects.count()
