@@ -165,14 +165,21 @@ def _api_scope(request: HttpRequest) -> Scope | JsonResponse:
     return scope
 
 
-def hexagons_geojson(request: HttpRequest) -> HttpResponse:
+def _hexagons(request: HttpRequest) -> Any:
+    """The request's hexagons, or the JSON answer refusing it (403 role, 400 bad parameter)."""
     scope = _api_scope(request)
     if isinstance(scope, JsonResponse):
         return scope
     try:
-        hexes = selectors.concentration_hexagons(scope=scope, **_params(request))
+        return selectors.concentration_hexagons(scope=scope, **_params(request))
     except InvalidInput as exc:
         return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
+
+
+def hexagons_geojson(request: HttpRequest) -> HttpResponse:
+    hexes = _hexagons(request)
+    if isinstance(hexes, JsonResponse):
+        return hexes
     body = selectors.hexagon_geojson(hexes) | {
         "suppressed": hexes.suppressed,
         "totals": hexes.totals,
@@ -182,13 +189,9 @@ def hexagons_geojson(request: HttpRequest) -> HttpResponse:
 
 
 def hexagons_png(request: HttpRequest) -> HttpResponse:
-    scope = _api_scope(request)
-    if isinstance(scope, JsonResponse):
-        return scope
-    try:
-        hexes = selectors.concentration_hexagons(scope=scope, **_params(request))
-    except InvalidInput as exc:
-        return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
+    hexes = _hexagons(request)
+    if isinstance(hexes, JsonResponse):
+        return hexes
     title = _("Expected production (t), H3 resolution %(r)s") % {"r": hexes.resolution}
     return HttpResponse(hexagon_png(hexes, title=title), content_type="image/png")
 
