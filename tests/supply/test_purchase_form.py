@@ -103,3 +103,12 @@ def test_a_regional_office_records_in_its_region_only(chain: Chain) -> None:
     regional = _client(Role.REGIONAL, "reg-near", region=home)
     assert regional.post(URL, _form(chain)).status_code == 302
     assert Purchase.objects.filter(receipt_number="R-100").exists()
+
+
+def test_the_top_menu_leads_to_lots_and_shipments_for_the_roles_that_see_them(
+    chain: Chain,
+) -> None:
+    link = 'href="/supply/"'
+    assert link in _client(Role.STAFF, "staff-menu").get("/").content.decode()
+    assert link in _client(Role.BUYER, "buyer-menu").get("/").content.decode()
+    assert link not in _client(Role.INVESTOR, "inv-menu").get("/").content.decode()
