@@ -54,7 +54,7 @@ def clocked(module, name, key):
             spent[key] += time.perf_counter() - began
     setattr(module, name, clocked)
 import chacra.accounts.services, chacra.intake.services
-clocked(chacra.accounts.services, "audit_created", "audit")
+clocked(chacra.accounts.services, "bulk_audit", "audit")
 clocked(chacra.intake.services, "plot_flags_refresh", "flagging")
 started, cpu = time.perf_counter(), time.process_time()
 report = import_file(actor=None, path=Path(sys.argv[1]))

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import Workbook, load_workbook
 
 from chacra.accounts.models import AuditEntry
+from chacra.accounts.services import bulk_entries_about
 from chacra.intake.export import ERROR_COLUMNS, errors_xlsx, template_xlsx
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.services import import_file
@@ -72,12 +73,9 @@ def test_csv_import_creates_the_record(demo_db: Any, tmp_path: Path) -> None:
     graft = plot.grafts.get()
     assert (graft.clone.code, graft.grafted_on.isoformat()) == ("ICS-95", "2015-01-01")
     assert Producer.objects.get(dni="71234569").comunidad.distrito.name == "Irazola"
-    assert (
-        AuditEntry.objects.filter(
-            source=f"import:{report.job_id}", model="registry.Producer"
-        ).count()
-        == 3
-    )
+    entry = AuditEntry.objects.get(source=f"import:{report.job_id}", model="registry.Producer")
+    assert entry.changes["count"] == 3
+    assert bulk_entries_about("registry.Producer", [rosa.pk]) == [entry.pk]
 
 
 def test_the_same_file_twice_changes_nothing(demo_db: Any, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from chacra.accounts.models import AuditAction, AuditEntry, Role
 from chacra.accounts.scope import Scope
+from chacra.accounts.services import bulk_entries_about
 from chacra.errors import AccessDenied, InvalidInput
 from chacra.privacy.models import AccessKind, PersonalDataAccess
 from chacra.privacy.services import producer_anonymise, producer_export
@@ -144,6 +145,20 @@ def test_anonymisation_removes_the_identity_everywhere(producer: Producer) -> No
     assert surnames not in log
     entry = AuditEntry.objects.get(action=AuditAction.ANONYMISE)
     assert entry.changes["reason"] == "written request"
+
+
+def test_the_bulk_entry_that_created_her_is_exported_and_kept_whole_on_anonymisation(
+    producer: Producer,
+) -> None:
+    made = AuditEntry.objects.get(pk__in=bulk_entries_about("registry.Producer", [producer.pk]))
+    assert made.action == AuditAction.BULK_CREATE
+    assert made.changes["count"] > 1  # the demo's entry: it speaks of others too
+    data = producer_export(actor=_user("staff"), code=producer.code)
+    assert made.pk in {e["id"] for e in data["audit"]}
+    producer_anonymise(actor=_user("staff"), code=producer.code, reason="written request")
+    after = AuditEntry.objects.get(pk=made.pk)
+    assert (after.summary, after.changes) == (made.summary, made.changes)  # others' record too
+    assert "redacted" not in json.dumps(after.changes)
 
 
 def test_anonymisation_needs_a_reason(producer: Producer) -> None:

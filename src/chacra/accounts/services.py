@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -209,21 +210,6 @@ def _db_values(field: models.Field[Any, Any], values: list[Any], connection: Any
     return out
 
 
-def _json_column(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
-    """A column's values as :func:`snapshot` writes them into an audit entry."""
-    if isinstance(field, GeometryField):
-        return geometry_digests(values)
-    if field.attname in SECRET_FIELDS:
-        return ["***"] * len(values)
-    if isinstance(field, models.DecimalField | models.DateField):  # DateTimeField too
-        # the same day or moment object stands in every record (defaults): write it once
-        text: dict[int, str] = {}
-        return [
-            None if v is None else text.get(id(v)) or text.setdefault(id(v), str(v)) for v in values
-        ]
-    return values
-
-
 @transaction.atomic
 def records_bulk_create(
     *,
@@ -232,8 +218,11 @@ def records_bulk_create(
     records: Sequence[dict[str, Any]],
     key: Sequence[str],
     source: str = "code",
+    about: dict[str, Any] | None = None,
 ) -> list[int]:
-    """Create many validated records of one model, with one audit entry each; return their ids.
+    """Create many validated records of one model, with one audit entry for them all (a
+    :func:`bulk_audit` entry listing their ids, with ``about`` added: e.g. the file they came
+    from and its SHA-256); return their ids.
 
     :func:`instances_bulk_create` for tens of thousands of rows: records are plain values by
     attname (start each from :func:`record_defaults`), geometries as shapely; no model instance
@@ -260,42 +249,8 @@ def records_bulk_create(
         )
         found = {tuple(row[1:]): row[0] for row in cursor.fetchall()}
     ids = [found[tuple(r[k] for k in key)] for r in records]
-    audit_created(actor=actor, model=model, records=records, ids=ids, source=source)
+    bulk_audit(actor=actor, model=model, ids=ids, source=source, about=about)
     return ids
-
-
-def audit_created(
-    *,
-    actor: Any,
-    model: type[models.Model],
-    records: Sequence[dict[str, Any]],
-    ids: Sequence[Any],
-    source: str,
-) -> None:
-    """One audit entry per created record, as :func:`instances_bulk_create` writes them."""
-    fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
-    names = [f.attname for f in fields]
-    columns = [_json_column(f, list(map(itemgetter(f.attname), records))) for f in fields]
-    changes = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-    entry = record_defaults(AuditEntry)
-    entry.update(
-        actor_id=actor.pk if actor is not None and getattr(actor, "pk", None) else None,
-        action=AuditAction.CREATE,
-        model=model._meta.label,
-        source=source,
-    )
-    records_insert(
-        AuditEntry,
-        [
-            {
-                **entry,
-                "object_id": str(pk),
-                "summary": str(record_instance(model, r, pk))[:200],
-                "changes": c,
-            }
-            for r, pk, c in zip(records, ids, changes, strict=True)
-        ],
-    )
 
 
 @transaction.atomic
@@ -342,23 +297,74 @@ def instance_delete(*, actor: Any, instance: models.Model, source: str = "code")
     instance.delete()
 
 
+def id_runs(ids: Iterable[int]) -> list[list[int]]:
+    """Ids as ``[first, last]`` runs of consecutive ids, in order: a bulk entry's record of them.
+
+    >>> id_runs([7, 3, 4, 5, 9])
+    [[3, 5], [7, 7], [9, 9]]
+    """
+    runs: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
 def bulk_audit(
-    *, actor: Any, model: type[models.Model], objects: Iterable[models.Model], source: str
+    *,
+    actor: Any,
+    model: type[models.Model],
+    objects: Iterable[models.Model] = (),
+    ids: Iterable[int] = (),
+    source: str,
+    about: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """One audit entry for a bulk load: how many rows of which type, and their id range."""
-    ids = [o.pk for o in objects]
+    """One audit entry for a bulk load: how many records of which type, exactly which (their
+    ids as runs, see :func:`bulk_entries_about`), and ``about`` them (where they came from).
+
+    The values the records were created with are not copied into the log: they are the
+    source's (an import's archived file, by its SHA-256; the demo's seed), and a log holding
+    tens of thousands of names and DNIs would be one more copy of personal data to guard.
+    """
+    pks = [o.pk for o in objects] + list(ids)
     return audit_record(
         actor=actor,
         action=AuditAction.BULK_CREATE,
         model=model._meta.label,
-        summary=f"{len(ids)} {model._meta.verbose_name_plural}",
+        summary=f"{len(pks)} {model._meta.verbose_name_plural}",
         changes={
-            "count": len(ids),
-            "first_id": min(ids, default=None),
-            "last_id": max(ids, default=None),
+            "count": len(pks),
+            "first_id": min(pks, default=None),
+            "last_id": max(pks, default=None),
+            "runs": id_runs(pks),
+            **(about or {}),
         },
         source=source,
     )
+
+
+def bulk_entries_about(label: str, ids: Iterable[Any]) -> list[int]:
+    """The bulk entries (:func:`bulk_audit`) of model ``label`` that created any of ``ids``.
+
+    Entries written before runs were recorded give their first and last id instead.
+    """
+    wanted = sorted({int(pk) for pk in ids if str(pk).isdigit()})  # integer keys only
+    found: list[int] = []
+    if not wanted:
+        return found
+    entries = AuditEntry.objects.filter(model=label, action=AuditAction.BULK_CREATE)
+    for pk, changes in entries.values_list("pk", "changes").iterator():
+        runs = changes.get("runs")
+        if runs is None and changes.get("first_id") is not None:
+            runs = [[changes["first_id"], changes["last_id"]]]
+        for first, last in runs or []:
+            at = bisect_left(wanted, first)
+            if at < len(wanted) and wanted[at] <= last:
+                found.append(pk)
+                break
+    return found
 
 
 @transaction.atomic

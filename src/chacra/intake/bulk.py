@@ -3,8 +3,11 @@
 New rows (``chacra.intake.known``) become records, plain values by field: their shapes are
 converted and measured at once (``chacra.intake.shapes``), their fields checked column by
 column as ``full_clean`` would check them (``chacra.intake.records``), their comunidades made
-at once, then each table takes one ``executemany``, every created record with its own audit
-entry (``chacra.accounts.services.records_bulk_create``).
+at once, then each table takes one ``executemany``. The producers, plots and comunidades
+created get one audit entry per table, listing their ids and naming the import's archived
+file and its SHA-256, where the values they were created with are kept
+(``chacra.accounts.services.records_bulk_create``); what an import changes in existing
+records is audited record by record, old and new values (``chacra.intake.apply``).
 """
 
 from __future__ import annotations
@@ -249,6 +252,7 @@ class BulkCreator:
             records=list(new.values()),
             key=["distrito_id", "name"],
             source=applier.source,
+            about=self._about(),
         )
         for (key, record), pk in zip(new.items(), ids, strict=True):
             distrito = wanted[key].row.distrito
@@ -283,6 +287,7 @@ class BulkCreator:
             records=[p.producer for p in prepared],
             key=["code"],
             source=source,
+            about=self._about(),
         )
         counts["producers_created"] += len(producer_ids)
         with_plot = [p for p in prepared if p.plot is not None]
@@ -295,7 +300,12 @@ class BulkCreator:
         plots = [p.plot for p in with_plot if p.plot is not None]
         with insert_triggers_batched([Plot, PlotGeometryVersion], rows=len(plots)):
             plot_ids = records_bulk_create(
-                actor=actor, model=Plot, records=plots, key=["code"], source=source
+                actor=actor,
+                model=Plot,
+                records=plots,
+                key=["code"],
+                source=source,
+                about=self._about(),
             )
             counts["plots_created"] += len(plot_ids)
             self.applier.touched_plots.update(plot_ids)
@@ -353,6 +363,11 @@ class BulkCreator:
                 changes={"agents": ["+", actor.username], "count": len(prepared)},
                 source=source,
             )
+
+    def _about(self) -> dict[str, Any]:
+        """What a bulk audit entry says of where its records came from."""
+        job = self.applier.job
+        return {"import": job.pk, "file": job.file_name, "sha256": job.sha256}
 
     def _written(self, p: _Prepared, pk: int) -> None:
         plot = p.plot

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from chacra.accounts.models import AuditAction, AuditEntry, Role
 from chacra.accounts.scope import Scope, scope_for
-from chacra.accounts.services import audit_record
+from chacra.accounts.services import audit_record, bulk_entries_about
 from chacra.compliance.models import PlotCheck
 from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.privacy.models import AccessKind, PersonalDataAccess
@@ -125,13 +125,17 @@ def producer_export(*, actor: Any, code: str) -> dict[str, Any]:
 
 
 def _audit_about(producer: Producer, plots: list[Plot]) -> Q:
-    """Audit entries about the producer, her plots, and every record pointing at either."""
-    about = Q(model=Producer._meta.label, object_id=str(producer.pk))
-    about |= Q(model=Plot._meta.label, object_id__in=[str(p.pk) for p in plots])
+    """Audit entries about the producer, her plots, and every record pointing at either: their
+    own entries, and the bulk entries (an import, the demo) that created any of them."""
+    ids = {Producer._meta.label: [producer.pk], Plot._meta.label: [p.pk for p in plots]}
     for owner in (producer, *plots):
         for label, rows in _related(owner).items():
             if label != Plot._meta.label:
-                about |= Q(model=label, object_id__in=[str(r["id"]) for r in rows if "id" in r])
+                ids.setdefault(label, []).extend(r["id"] for r in rows if "id" in r)
+    about = Q(pk__in=[])
+    for label, pks in ids.items():
+        about |= Q(model=label, object_id__in=[str(pk) for pk in pks])
+        about |= Q(pk__in=bulk_entries_about(label, pks))
     return about
 
 
@@ -186,9 +190,9 @@ def producer_anonymise(*, actor: Any, code: str, reason: str) -> Producer:
     kept = {pk for _, pk in newest.values()} | _checked_version_ids(versions)
     dropped, _ = versions.exclude(pk__in=kept).delete()
     versions.update(original=None)
-    redacted = AuditEntry.objects.filter(about).update(
-        summary="", changes={"redacted": "anonymised on request"}
-    )
+    # Bulk entries hold ids and counts, no one's values, and speak of others too: kept whole.
+    own = AuditEntry.objects.filter(about).exclude(action=AuditAction.BULK_CREATE)
+    redacted = own.update(summary="", changes={"redacted": "anonymised on request"})
     audit_record(
         actor=actor,
         action=AuditAction.ANONYMISE,
