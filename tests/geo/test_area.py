@@ -14,7 +14,7 @@ from pyproj import Transformer
 
 import chacra.geo.area
 import chacra.geo.shapes
-from chacra.geo.area import geodesic_area_ha, geodesic_area_m2
+from chacra.geo.area import geodesic_area_ha, geodesic_area_m2, segment_lengths_m
 from chacra.geo.shapes import irregular_polygons, repair_polygonal
 
 
@@ -183,3 +183,17 @@ def test_regions_and_rings_across_180_measure_as_karneys_geodesic_area(
     if region.bounds[2] > 180:  # as a file would give it: -179.5 after 179.5
         region = shapely.transform(region, lambda xy: np.where(xy > 180, xy - 360, xy))
     assert geodesic_area_m2([region])[0] == pytest.approx(_ring_by_ring_m2(region), rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lon=st.floats(-180.0, 180.0),
+    lat=st.floats(-85.0, 85.0),
+    east=st.floats(-0.2, 0.2),
+    north=st.floats(-0.2, 0.2),
+)
+def test_segment_lengths_are_geodesic(lon: float, lat: float, east: float, north: float) -> None:
+    """Short segments measured in line, long ones by pyproj: both within a millionth of it."""
+    ends = [np.array([v]) for v in (lon, lat, lon + east, lat + north)]
+    expected = chacra.geo.area.WGS84.inv(*ends)[2][0]
+    assert segment_lengths_m(*ends)[0] == pytest.approx(expected, rel=1e-6, abs=1e-6)

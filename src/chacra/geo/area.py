@@ -91,3 +91,33 @@ def geodesic_area_m2(geometries: Any) -> npt.NDArray[np.float64]:
 def geodesic_area_ha(geometries: Any) -> npt.NDArray[np.float64]:
     """Geodesic area in hectares; see :func:`geodesic_area_m2`."""
     return geodesic_area_m2(geometries) / M2_PER_HA
+
+
+SHORT_DEGREES = 0.05  # segments shorter than this (about 5 km) are measured in line
+
+
+def segment_lengths_m(
+    lon1: npt.NDArray[np.float64],
+    lat1: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Geodesic lengths in metres of segments given by their ends in degrees.
+
+    A segment under :data:`SHORT_DEGREES` is measured with the ellipsoid's radii of curvature
+    at its middle latitude (meridian M, prime vertical N: Snyder 1987, eqs. 4-18 and 4-20),
+    within a millionth of pyproj's geodesic ``Geod.inv`` (tested), several times faster; longer
+    ones by ``Geod.inv``.
+
+    >>> round(float(segment_lengths_m(*np.array([[-76.0], [-7.0], [-75.99], [-7.0]]))[0]), 2)
+    1104.95
+    """
+    middle = np.radians((lat1 + lat2) / 2)
+    w2 = 1 - _E2 * np.sin(middle) ** 2
+    north = np.radians(lat2 - lat1) * WGS84.a * (1 - _E2) / w2**1.5
+    east = np.radians(lon2 - lon1) * WGS84.a / np.sqrt(w2) * np.cos(middle)
+    lengths = np.hypot(north, east)
+    long = (np.abs(lon2 - lon1) >= SHORT_DEGREES) | (np.abs(lat2 - lat1) >= SHORT_DEGREES)
+    if long.any():
+        lengths[long] = WGS84.inv(lon1[long], lat1[long], lon2[long], lat2[long])[2]
+    return lengths

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from chacra.geo.area import M2_PER_HA, WGS84, geodesic_area_m2
+from chacra.geo.area import M2_PER_HA, geodesic_area_m2, segment_lengths_m
 from chacra.geo.shapes import repair_polygonal
 
 FlagCode = Literal[
@@ -192,8 +192,8 @@ def _repaired(geoms: Objects, polygonal: Bools, invalid: Bools | None = None) ->
 
 
 def _area_perimeter_m(areal: Objects, measured: Floats | None = None) -> tuple[Floats, Floats]:
-    """Geodesic areas (those not ``measured`` before), and perimeters (holes included) from
-    one vectorised ``Geod.inv`` call."""
+    """Geodesic areas (those not ``measured`` before), and perimeters (holes included), every
+    segment measured at once."""
     area = np.full(len(areal), np.nan) if measured is None else measured.copy()
     todo = np.isnan(area)
     area[todo] = geodesic_area_m2(areal[todo])
@@ -204,7 +204,7 @@ def _area_perimeter_m(areal: Objects, measured: Floats | None = None) -> tuple[F
     if len(xy) > 1:
         same = ring[1:] == ring[:-1]  # segments inside a ring, not from one ring to the next
         start, end = xy[:-1][same], xy[1:][same]
-        _, _, length = WGS84.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
+        length = segment_lengths_m(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
         perimeter += np.bincount(plot[part[ring[1:][same]]], length, minlength=len(areal))
     return area, perimeter
 
