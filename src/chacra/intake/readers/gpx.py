@@ -26,7 +26,7 @@ import shapely
 
 from chacra.geo.tracks import CLOSE_FACTOR, MIN_POINTS, TrackResult, track_to_polygon
 from chacra.intake.readers.base import IntakeError
-from chacra.intake.readers.vector import (
+from chacra.intake.readers.layers import (
     ACCEPTED,
     GDAL_ERRORS,
     check_not_empty,
