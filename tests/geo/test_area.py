@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 
 import chacra.geo.area
+import chacra.geo.crs
 import chacra.geo.shapes
 from chacra.geo.area import geodesic_area_ha, geodesic_area_m2, segment_lengths_m
 from chacra.geo.shapes import irregular_polygons, repair_polygonal
@@ -30,7 +31,7 @@ def laea_area_m2(geom: shapely.Geometry) -> float:
 
 
 def test_geo_doctests_pass() -> None:
-    for module in (chacra.geo.area, chacra.geo.shapes):
+    for module in (chacra.geo.area, chacra.geo.shapes, chacra.geo.crs):
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import shutil
 import time
 from collections import Counter
@@ -33,6 +32,7 @@ from chacra.intake.bulk import BulkCreator
 from chacra.intake.known import new_and_known
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
+from chacra.intake.readers.base import file_sha256
 from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.triggers import page_cache
 from chacra.intake.validate import CleanRow, RowValidator
@@ -60,14 +60,6 @@ class ImportReport:
     @property
     def written(self) -> bool:
         return self.status == ImportStatus.IMPORTED
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _archive(path: Path, sha: str) -> str:
@@ -193,7 +185,7 @@ def import_file(
     ):
         raise AccessDenied("--producer: no such producer among those you may see")
     reader = reader_for(path, format)
-    sha = _sha256(path)
+    sha = file_sha256(path)
     # The same file, imported whole for the same producer, changes nothing. A file imported with
     # only its valid rows is read again: after a fix elsewhere, its other rows may pass now.
     done = ImportJob.objects.filter(

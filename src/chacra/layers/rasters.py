@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chacra.layers.vectors import LayerFileError, file_sha256
+from chacra.intake.readers.base import file_sha256
+from chacra.layers.vectors import LayerFileError
 
 ACCEPTED_RASTERS = (
     "a single-band raster GDAL reads (GeoTIFF .tif, or a .vrt mosaic of local tiles) in "

@@ -8,7 +8,6 @@ same lock-down as field data (no VRT, no network): a reference file is untrusted
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +19,10 @@ import pyogrio
 import pyogrio.raw
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError, ProjError
 
 from chacra.errors import InvalidInput
-from chacra.intake.readers.base import gdal_lockdown, zip_guard
+from chacra.geo.crs import CrsError, crs_read, crs_said, number, to_lonlat
+from chacra.intake.readers.base import file_sha256, gdal_lockdown, zip_guard
 
 ACCEPTED_FILES = (
     "a vector file GDAL reads: GeoPackage (.gpkg), GeoJSON (.geojson, .json), a Shapefile "
@@ -32,7 +30,6 @@ ACCEPTED_FILES = (
     "(.kml)"
 )
 GDAL_ERRORS = (DataSourceError, DataLayerError, OSError, ValueError)
-WGS84 = CRS.from_epsg(4326)
 LINES = ("LineString", "MultiLineString")
 POLYGONS = ("Polygon", "MultiPolygon")
 
@@ -54,14 +51,6 @@ class VectorLayer:
     fields: list[str]
     geometries: npt.NDArray[np.object_]
     properties: list[dict[str, Any]]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _reason(exc: BaseException, path: Path) -> str:
@@ -106,34 +95,17 @@ def _choose_layer(path: Path, source: str, wanted: str | None) -> str:
     return names[0]
 
 
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def _to_lonlat(
     path: Path, crs_text: str | None, geometries: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.object_]:
-    crs: CRS | None = None
-    if crs_text:
-        try:
-            crs = CRS.from_user_input(crs_text)
-        except CRSError as exc:
-            raise LayerFileError(
-                f"{path.name}: its coordinate reference system is not understood ({exc}); "
-                "export it again with one, e.g. WGS84 (EPSG:4326) or UTM 18S (EPSG:32718)"
-            ) from exc
-    if crs is not None and not crs.equals(WGS84, ignore_axis_order=True):
-        transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
-
-        def to_wgs84(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-
-        try:
-            geometries = np.asarray(shapely.transform(geometries, to_wgs84), dtype=object)
-        except ProjError as exc:
-            raise LayerFileError(
-                f"{path.name}: coordinates cannot be converted from {crs.name} to WGS84 ({exc})"
-            ) from exc
+    try:
+        crs = crs_read(crs_text)
+        geometries = to_lonlat(geometries, crs)
+    except CrsError as exc:
+        raise LayerFileError(
+            f"{path.name}: {exc}; export it again with one, e.g. WGS84 (EPSG:4326) or UTM 18S "
+            "(EPSG:32718)"
+        ) from exc
     present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
     bounds = shapely.bounds(geometries[present]).reshape(-1, 4)
     with np.errstate(invalid="ignore"):
@@ -145,15 +117,9 @@ def _to_lonlat(
     if outside.any():
         first = int(np.flatnonzero(present)[np.flatnonzero(outside)[0]])
         x, y = shapely.get_coordinates(geometries[first])[0]
-        if crs is None:
-            said = "has no coordinate reference system (a Shapefile's .prj is missing)"
-        elif crs.is_geographic:
-            said = f"says its coordinates are longitude/latitude ({crs.name})"
-        else:
-            said = f"is converted from {crs.name}"
         raise LayerFileError(
-            f"{path.name} {said}, but feature {first + 1} has coordinates x={_number(x)}, "
-            f"y={_number(y)}, which are not longitude/latitude; export the layer with its "
+            f"{path.name} {crs_said(crs)}, but feature {first + 1} has coordinates x={number(x)}, "
+            f"y={number(y)}, which are not longitude/latitude; export the layer with its "
             "coordinate reference system, e.g. WGS84 (EPSG:4326) or UTM 18S (EPSG:32718)"
         )
     return geometries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Protocol
 
@@ -44,6 +45,16 @@ def zip_guard(path: Path) -> None:
             f"{path.name}: unzips to {total >> 20} MB, more than {MAX_UNZIPPED_BYTES >> 20} MB; "
             "split the export into smaller files"
         )
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a megabyte at a time: what archives and imports
+    are known by."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def gdal_lockdown() -> None:

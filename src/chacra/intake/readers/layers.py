@@ -22,10 +22,9 @@ import pyogrio
 import pyogrio.raw
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError, ProjError
 
-from chacra.intake.readers.base import IntakeError
+from chacra.geo.crs import CrsError, crs_read, crs_said, number, to_lonlat
+from chacra.intake.readers.base import MAX_UNZIPPED_BYTES, IntakeError
 
 ACCEPTED = (
     "GeoJSON (.geojson, .json), KML (.kml), KMZ (.kmz), a zipped Shapefile (.zip holding the "
@@ -34,8 +33,6 @@ ACCEPTED = (
 # What GDAL raises through pyogrio for a file it cannot read, and what decoding odd bytes can.
 GDAL_ERRORS = (DataSourceError, DataLayerError, OSError, ValueError)
 ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024  # far beyond any plot file; refuses zip bombs
-WGS84 = CRS.from_epsg(4326)
 PERU_UTM = "UTM 17S/18S/19S (EPSG:32717/32718/32719)"
 POLYGONAL = ("Polygon", "MultiPolygon")
 GEOMETRY_ACCEPTED = "a Polygon or MultiPolygon (the plot's boundary) or a Point (its location)"
@@ -59,10 +56,6 @@ def gdal_reason(exc: BaseException, *paths: str) -> str:
         text = text.replace(path, "")
     text = re.sub(r"[^\s'\"]*/", "", text)  # any other path: keep the file name only
     return " ".join(text.split()).strip(" .:;'\"")[:200] or type(exc).__name__
-
-
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def read_layers(
@@ -139,27 +132,13 @@ def _to_lonlat(
     problems: dict[int, tuple[Any, str]],
 ) -> npt.NDArray[np.object_]:
     where = f"{file}: layer {layer!r}"
-    crs: CRS | None = None
-    if crs_text:
-        try:
-            crs = CRS.from_user_input(crs_text)
-        except CRSError as exc:
-            raise IntakeError(
-                f"{where}: its coordinate reference system is not understood ({exc}); export it "
-                f"again in WGS84 (EPSG:4326) or {PERU_UTM}"
-            ) from exc
-    if crs is not None and not crs.equals(WGS84, ignore_axis_order=True):
-        transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
-
-        def to_wgs84(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-
-        try:
-            geometries = np.asarray(shapely.transform(geometries, to_wgs84), dtype=object)
-        except ProjError as exc:
-            raise IntakeError(
-                f"{where}: coordinates cannot be converted from {crs.name} to WGS84 ({exc})"
-            ) from exc
+    try:
+        crs = crs_read(crs_text)
+        geometries = to_lonlat(geometries, crs)
+    except CrsError as exc:
+        raise IntakeError(
+            f"{where}: {exc}; export it again in WGS84 (EPSG:4326) or {PERU_UTM}"
+        ) from exc
     present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
     bounds = shapely.bounds(geometries).reshape(-1, 4)
     with np.errstate(invalid="ignore"):
@@ -169,23 +148,17 @@ def _to_lonlat(
         )  # fmt: skip
     if present.any() and not (fits & present).any():
         x, y = shapely.get_coordinates(geometries[present][0])[0]
-        if crs is None:
-            said = "has no coordinate reference system (a Shapefile's .prj is missing)"
-        elif crs.is_geographic:
-            said = f"says its coordinates are longitude/latitude ({crs.name})"
-        else:
-            said = f"converted from {crs.name}"
         raise IntakeError(
-            f"{where} {said}, but its coordinates (e.g. x={_number(x)}, y={_number(y)}) are not "
-            f"longitude/latitude; export the layer again in WGS84 (EPSG:4326), or in {PERU_UTM} "
-            "with its coordinate reference system (a Shapefile's .prj)"
+            f"{where} {crs_said(crs)}, but its coordinates (e.g. x={number(x)}, y={number(y)}) "
+            "are not longitude/latitude; export the layer again in WGS84 (EPSG:4326), or in "
+            f"{PERU_UTM} with its coordinate reference system (a Shapefile's .prj)"
         )
     for i in np.flatnonzero(present & ~fits):
         x, y = shapely.get_coordinates(geometries[i])[0]
         problems.setdefault(
             int(i),
             (
-                f"{_number(x)}, {_number(y)}",
+                f"{number(x)}, {number(y)}",
                 "coordinates outside longitude -180..180 / latitude -90..90 after conversion to "
                 f"WGS84; expected {GEOMETRY_ACCEPTED} in the layer's coordinate system",
             ),
