@@ -1,7 +1,8 @@
 """Taking kilos from purchases and lots, and making lots of them, for the supply services.
 
 Sources are locked in id order (``select_for_update`` on PostgreSQL; SQLite runs one write
-transaction at a time) and every refusal is raised before anything is written.
+transaction at a time) and every refusal is raised before anything is written; what is taken is
+counted on each source (``allocated_kg``) as :mod:`chacra.drawdown` counts every drawn source.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
 from chacra.accounts.services import instance_save, instances_bulk_create
-from chacra.errors import Conflict, InvalidInput, NotFound
+from chacra.drawdown import draw, require_left
+from chacra.errors import InvalidInput, NotFound
 from chacra.registry.services import next_codes
 from chacra.supply import rules
 from chacra.supply.models import Allocation, CustodyModel, Facility, Lot, ProcessingStep, Purchase
@@ -49,28 +48,31 @@ def lock(model: type[M], wanted: dict[int, Decimal | None], what: str) -> list[t
         row = rows[pk]
         left = row.kg - row.allocated_kg
         take = left if asked is None else asked
-        if take <= 0 or take > left:
-            label = row.receipt_number if isinstance(row, Purchase) else row.code
-            raise Conflict(
-                f"inputs: {what} {label} has {left} kg left ({row.allocated_kg} of {row.kg} kg "
-                f"already used); cannot take {take} kg; accepted: at most {left} kg",
-                field="inputs",
-            )
+        label = row.receipt_number if isinstance(row, Purchase) else row.code
+        require_left(
+            asked=take,
+            left=left,
+            field="inputs",
+            holds=f"{what} {label} has {left} kg left ({row.allocated_kg} of {row.kg} kg "
+            "already used)",
+            verb="take",
+            unit=" kg",
+        )
         out.append((row, take))
     return out
 
 
 def take(taken: Sequence[tuple[M, Decimal]]) -> None:
-    """Count the kilos taken on each source; the database refuses any count past its kg."""
+    """Count the kilos taken on each source, never past its kg."""
     for row, kg in taken:
-        try:
-            with transaction.atomic():
-                type(row).objects.filter(pk=row.pk).update(allocated_kg=F("allocated_kg") + kg)
-        except IntegrityError as exc:  # another transaction took them first
-            raise Conflict(
-                f"inputs: the kilos of {row} were taken meanwhile", field="inputs"
-            ) from exc
-        row.allocated_kg += kg
+        draw(
+            row,
+            used="allocated_kg",
+            total="kg",
+            amount=kg,
+            meanwhile=f"inputs: the kilos of {row} were taken meanwhile",
+            field="inputs",
+        )
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from chacra.accounts.models import AuditAction
 from chacra.accounts.services import audit_record, instance_save
-from chacra.errors import Conflict, InvalidInput, NotFound
+from chacra.drawdown import draw, lock_row, require_left
+from chacra.errors import InvalidInput
 from chacra.nurseries import rules
 from chacra.nurseries.models import Batch, BatchKind, MaterialSource, Nursery
 from chacra.nurseries.services.common import (
@@ -30,15 +30,8 @@ from chacra.registry.services import require_producer_write
 
 def batch_locked(batch: Batch | int) -> Batch:
     pk = batch if isinstance(batch, int) else batch.pk
-    found = (
-        Batch.objects.select_for_update(of=("self",))
-        .select_related("nursery__distrito__provincia", "holder__comunidad", "clone", "repays")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise NotFound(f"batch: no batch with id {pk}")
-    return found
+    related = ("nursery__distrito__provincia", "holder__comunidad", "clone", "repays")
+    return lock_row(Batch.objects.select_related(*related), pk, "batch")
 
 
 def require_holder_write(actor: Any, batch: Batch) -> None:
@@ -59,19 +52,17 @@ def _holds(batch: Batch) -> str:
 
 def batch_take(*, actor: Any, batch: Batch, count: int, lost: bool, source: str, why: str) -> None:
     """Count ``count`` as gone from the batch, if it still holds them; audited."""
-    updates: dict[str, Any] = {"taken": F("taken") + count}
-    if lost:
-        updates["lost"] = F("lost") + count
-    done = Batch.objects.filter(pk=batch.pk, taken__lte=F("count") - count).update(**updates)
-    if not done:  # another transaction took them first (the lock makes this rare)
-        raise Conflict(f"count: the plants of batch {batch.code} were taken meanwhile")
-    before = batch.taken
-    batch.taken += count
-    if lost:
-        batch.lost += count
-    changes: dict[str, Any] = {"taken": [before, batch.taken]}
-    if lost:
-        changes["lost"] = [batch.lost - count, batch.lost]
+    counted = ("taken", "lost") if lost else ("taken",)
+    before = {name: getattr(batch, name) for name in counted}
+    draw(
+        batch,
+        used="taken",
+        total="count",
+        amount=count,
+        also=counted[1:],
+        meanwhile=f"count: the plants of batch {batch.code} were taken meanwhile",
+    )
+    changes = {name: [before[name], getattr(batch, name)] for name in counted}
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -83,11 +74,7 @@ def batch_take(*, actor: Any, batch: Batch, count: int, lost: bool, source: str,
 
 
 def require_available(batch: Batch, count: int, verb: str) -> None:
-    if count > batch.available:
-        raise Conflict(
-            f"count: {_holds(batch)}; cannot {verb} {count}; accepted: at most {batch.available}",
-            field="count",
-        )
+    require_left(asked=count, left=batch.available, field="count", holds=_holds(batch), verb=verb)
 
 
 def _batch_clone(

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from chacra.accounts.services import instance_save
-from chacra.errors import Conflict, InvalidInput, NotFound
+from chacra.drawdown import lock_row, require_left
+from chacra.errors import Conflict, InvalidInput
 from chacra.nurseries import rules
 from chacra.nurseries.models import BatchKind, Distribution, PlantingMaterial
 from chacra.nurseries.services.common import count_value
@@ -35,14 +36,10 @@ def planting_material_link(
             field="planting",
         )
     target: Planting | Graft = planting if planting is not None else graft  # type: ignore[assignment]
-    locked = (
-        Distribution.objects.select_for_update(of=("self",))
-        .select_related("batch__clone", "plot")
-        .filter(pk=distribution.pk)
-        .first()
+    related = ("batch__clone", "plot")
+    locked = lock_row(
+        Distribution.objects.select_related(*related), distribution.pk, "distribution"
     )
-    if locked is None:
-        raise NotFound(f"distribution: no distribution with id {distribution.pk}")
     plot = target.plot
     require_producer_write(actor=actor, producer=plot.producer, comunidad=plot.comunidad)
     if locked.plot_id != plot.pk:
@@ -74,11 +71,12 @@ def planting_material_link(
         raise Conflict(f"distribution: {locked.code} is already linked to this {what}")
     left = locked.count - (linked.aggregate(n=Sum("count"))["n"] or 0)
     wanted = left if count is None else count_value(count, "count")
-    if wanted <= 0 or wanted > left:
-        raise Conflict(
-            f"count: {left} of the {locked.count} delivered by {locked.code} are not yet linked; "
-            f"cannot link {wanted}; accepted: at most {left}",
-            field="count",
-        )
+    require_left(
+        asked=wanted,
+        left=left,
+        field="count",
+        holds=f"{left} of the {locked.count} delivered by {locked.code} are not yet linked",
+        verb="link",
+    )
     link = PlantingMaterial(distribution=locked, planting=planting, graft=graft, count=wanted)
     return instance_save(actor=actor, instance=link, source=source)  # type: ignore[return-value]

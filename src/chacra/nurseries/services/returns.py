@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from chacra.accounts.models import AuditAction
 from chacra.accounts.services import audit_record, instance_save
-from chacra.errors import Conflict, InvalidInput, NotFound
+from chacra.drawdown import draw, lock_row, require_left
+from chacra.errors import InvalidInput
 from chacra.nurseries.models import Batch, BatchKind, Distribution, Nursery
 from chacra.nurseries.services.batches import require_holder_write
 from chacra.nurseries.services.common import count_value, new_code, not_future
@@ -31,14 +31,10 @@ def plantain_return_record(
 ) -> Batch:
     """Suckers a farmer returns against a donation: a new batch, held by her (or brought to a
     nursery), ready to go to new farmers. Never more than she still owes."""
-    locked = (
-        Distribution.objects.select_for_update(of=("self",))
-        .select_related("batch", "producer__comunidad", "plot__comunidad")
-        .filter(pk=distribution.pk)
-        .first()
+    related = ("batch", "producer__comunidad", "plot__comunidad")
+    locked = lock_row(
+        Distribution.objects.select_related(*related), distribution.pk, "distribution"
     )
-    if locked is None:
-        raise NotFound(f"distribution: no distribution with id {distribution.pk}")
     require_producer_write(actor=actor, producer=locked.producer, comunidad=locked.plot.comunidad)
     if locked.obligation == 0:
         raise InvalidInput(
@@ -54,27 +50,30 @@ def plantain_return_record(
             f"{locked.date} or later",
             field="date",
         )
-    if count > locked.outstanding:
-        raise Conflict(
-            f"count: {locked.producer.code} owes {locked.outstanding} suckers on {locked.code} "
-            f"({locked.returned} of {locked.obligation} already returned); cannot return {count}; "
-            f"accepted: at most {locked.outstanding}",
-            field="count",
-        )
-    done = Distribution.objects.filter(pk=locked.pk, returned__lte=F("obligation") - count).update(
-        returned=F("returned") + count
+    require_left(
+        asked=count,
+        left=locked.outstanding,
+        field="count",
+        holds=f"{locked.producer.code} owes {locked.outstanding} suckers on {locked.code} "
+        f"({locked.returned} of {locked.obligation} already returned)",
+        verb="return",
     )
-    if not done:
-        raise Conflict(f"count: a return against {locked.code} was recorded meanwhile")
+    before = locked.returned
+    draw(
+        locked,
+        used="returned",
+        total="obligation",
+        amount=count,
+        meanwhile=f"count: a return against {locked.code} was recorded meanwhile",
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         instance=locked,
-        changes={"returned": [locked.returned, locked.returned + count]},
+        changes={"returned": [before, locked.returned]},
         summary=f"{locked.code}: {count} suckers returned",
         source=source,
     )
-    locked.returned += count
     returned = Batch(
         code=new_code("B", Batch, code),
         kind=BatchKind.PLANTAIN,
