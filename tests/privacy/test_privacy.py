@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from chacra.accounts.models import AuditAction, AuditEntry, Role
 from chacra.accounts.scope import Scope
 from chacra.accounts.services import bulk_entries_about
 from chacra.errors import AccessDenied, InvalidInput
+from chacra.intake.models import Submission
+from chacra.intake.services import import_file
 from chacra.privacy.models import AccessKind, PersonalDataAccess
 from chacra.privacy.services import producer_anonymise, producer_export
 from chacra.registry.models import Plot, PlotGeometryVersion, Producer
@@ -159,6 +162,43 @@ def test_the_bulk_entry_that_created_her_is_exported_and_kept_whole_on_anonymisa
     after = AuditEntry.objects.get(pk=made.pk)
     assert (after.summary, after.changes) == (made.summary, made.changes)  # others' record too
     assert "redacted" not in json.dumps(after.changes)
+
+
+def test_form_submissions_are_exported_and_emptied_on_anonymisation(demo_db: Any) -> None:
+    sample = Path(__file__).parents[1] / "intake" / "samples" / "kobo" / "chacra_registro.xlsx"
+    report = import_file(actor=_user("agent-sm-01"), path=sample)
+    assert report.status == "imported", report.errors
+    rosa = Producer.objects.get(dni="00871234")  # her submission was edited: two versions
+    data = producer_export(actor=_user("staff"), code=rosa.code)
+    submitted = data["related"]["intake.Submission"]
+    assert [s["version"] for s in submitted] == [1, 2]
+    assert submitted[1]["payload"]["values"]["dni"] == "00871234"
+    assert "María Elena" in json.dumps(submitted, ensure_ascii=False)
+    producer_anonymise(actor=_user("staff"), code=rosa.code, reason="written request")
+    payloads = list(Submission.objects.filter(producer=rosa).values("payload"))
+    kept = json.dumps(payloads, ensure_ascii=False)
+    assert "00871234" not in kept
+    assert "María Elena" not in kept
+    assert Submission.objects.filter(producer=rosa).count() == 2  # ids stay for later edits
+    entry = AuditEntry.objects.get(action=AuditAction.ANONYMISE, object_id=str(rosa.pk))
+    assert entry.changes["submissions_redacted"] == 2
+    assert [j["import"] for j in entry.changes["archived_imports"]] == [report.job_id]
+
+
+def test_the_anonymise_command_names_the_archived_files_that_still_hold_her(
+    demo_db: Any,
+) -> None:
+    sample = Path(__file__).parents[1] / "intake" / "samples" / "odk" / "chacra_registro.zip"
+    report = import_file(actor=_user("agent-sm-01"), path=sample)
+    assert report.status == "imported", report.errors
+    rosa = Producer.objects.get(dni="04512345")
+    out = io.StringIO()
+    call_command(
+        "privacy", "anonymise", rosa.code, "--as", "staff", "--reason", "written request",
+        stdout=out,
+    )  # fmt: skip
+    assert f"still named in the archived file of import {report.job_id}" in out.getvalue()
+    assert "chacra_registro.zip" in out.getvalue()
 
 
 def test_anonymisation_needs_a_reason(producer: Producer) -> None:

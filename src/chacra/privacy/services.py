@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
 
 from chacra.accounts.models import AuditAction, AuditEntry, Role
@@ -21,6 +21,7 @@ from chacra.accounts.scope import Scope, scope_for
 from chacra.accounts.services import audit_record, bulk_entries_about
 from chacra.compliance.models import PlotCheck
 from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.intake.models import ImportJob, Submission
 from chacra.privacy.models import AccessKind, PersonalDataAccess
 from chacra.registry.models import Plot, PlotGeometryVersion, Producer
 from chacra.registry.services import producer_version_claim
@@ -69,12 +70,15 @@ def _row(instance: models.Model) -> dict[str, Any]:
 
 
 def _related(instance: models.Model) -> dict[str, list[dict[str, Any]]]:
-    """Every row that points at ``instance`` (one level), by model label: whatever apps hold."""
+    """Every row that points at ``instance`` (one level), by model label: whatever apps hold,
+    through hidden relations too (``related_name="+"``: form submissions as received)."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for rel in instance._meta.related_objects:
-        model = rel.related_model
+    for rel in instance._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, ForeignObjectRel) or not (rel.one_to_many or rel.one_to_one):
+            continue
+        model: Any = rel.related_model
         label = model._meta.label
-        if label in SKIPPED or not (rel.one_to_many or rel.one_to_one):
+        if label in SKIPPED or model._meta.auto_created:  # many-to-many tables: listed apart
             continue
         rows = model._default_manager.filter(**{rel.field.name: instance}).order_by("pk")
         if rows.exists():
@@ -190,6 +194,11 @@ def producer_anonymise(*, actor: Any, code: str, reason: str) -> Producer:
     kept = {pk for _, pk in newest.values()} | _checked_version_ids(versions)
     dropped, _ = versions.exclude(pk__in=kept).delete()
     versions.update(original=None)
+    archived = _imports_about(about)  # before the entries are redacted
+    # Form submissions keep what was submitted (names, DNI, the outline): emptied, while their
+    # ids stay, so that a later edit of the same form still finds its records.
+    submitted = Submission.objects.filter(Q(producer=producer) | Q(plot__in=plots))
+    submissions = submitted.update(payload={"redacted": "anonymised on request"})
     # Bulk entries hold ids and counts, no one's values, and speak of others too: kept whole.
     own = AuditEntry.objects.filter(about).exclude(action=AuditAction.BULK_CREATE)
     redacted = own.update(summary="", changes={"redacted": "anonymised on request"})
@@ -203,9 +212,25 @@ def producer_anonymise(*, actor: Any, code: str, reason: str) -> Producer:
             "plots": len(plots),
             "geometry_versions_dropped": dropped,
             "audit_entries_redacted": redacted,
+            "submissions_redacted": submissions,
+            # the files as imported are kept whole (they hold other producers too): named here so
+            # that whoever keeps the archive can remove her from them or delete them
+            "archived_imports": archived,
         },
     )
     return producer
+
+
+def _imports_about(about: Q) -> list[dict[str, Any]]:
+    """The imports whose archived files hold something of hers: those that wrote her records."""
+    ids: set[int] = set()
+    for source, changes in AuditEntry.objects.filter(about).values_list("source", "changes"):
+        if source.startswith("import:") and source[7:].isdigit():
+            ids.add(int(source[7:]))
+        if isinstance(changes, dict) and isinstance(changes.get("import"), int):
+            ids.add(changes["import"])
+    jobs = ImportJob.objects.filter(pk__in=ids).exclude(archived_as="").order_by("pk")
+    return [{"import": j.pk, "file": j.file_name, "archived_as": j.archived_as} for j in jobs]
 
 
 def _checked_version_ids(versions: Any) -> set[int]:

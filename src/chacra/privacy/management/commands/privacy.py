@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.models import AuditAction, AuditEntry
 from chacra.errors import ChacraError
 from chacra.privacy.services import producer_anonymise, producer_export
 
@@ -40,7 +41,15 @@ class Command(BaseCommand):
                 opts["out"].write_text(json.dumps(data, ensure_ascii=False, indent=1))
                 self.stdout.write(f"{opts['code']}: {len(data['plots'])} plots -> {opts['out']}")
             else:
-                producer_anonymise(actor=user, code=opts["code"], reason=opts["reason"])
+                producer = producer_anonymise(actor=user, code=opts["code"], reason=opts["reason"])
                 self.stdout.write(f"{opts['code']}: anonymised")
+                done = AuditEntry.objects.filter(
+                    action=AuditAction.ANONYMISE, object_id=str(producer.pk)
+                ).first()
+                for job in done.changes.get("archived_imports", []) if done else []:
+                    self.stdout.write(
+                        f"  still named in the archived file of import {job['import']} "
+                        f"({job['file']}): {job['archived_as']}"
+                    )
         except ChacraError as exc:
             raise CommandError(exc.message) from exc
