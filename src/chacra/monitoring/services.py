@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope, scope_for
@@ -36,6 +36,8 @@ from chacra.registry.models import Departamento, Organisation, OrganisationKind,
 DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".xls", ".docx", ".doc", ".odt",
                   ".ods", ".csv", ".txt")  # fmt: skip
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+M = TypeVar("M", bound=Model)
 
 
 def document_store(document: UploadedFile) -> str:
@@ -77,6 +79,25 @@ def _in_region(actor: Any, region: Departamento | None, what: str) -> None:
     if scope.role == Role.REGIONAL and region is not None and region.pk == scope.region_id:
         return
     raise AccessDenied(f"only programme staff, or the region's office, may {what}")
+
+
+def _keep(
+    actor: Any, model: type[M], key: dict[str, Any], values: dict[str, Any], source: str
+) -> M:
+    """The row of ``model`` with ``key`` (a new one if there is none yet) set to ``values``,
+    saved and audited: targets, rates, partners and unit values are kept one per key."""
+    row = model._default_manager.filter(**key).first() or model(**key)
+    for name, value in values.items():
+        setattr(row, name, value)
+    instance_save(actor=actor, instance=row, source=source)
+    return row
+
+
+def _one_of(value: str, accepted: list[str], field: str, what: str) -> None:
+    if value not in accepted:
+        raise InvalidInput(
+            f"{field}: {value!r} is not {what}; use one of {', '.join(accepted)}", field=field
+        )
 
 
 @transaction.atomic
@@ -128,11 +149,8 @@ def target_set(
 ) -> Target:
     """Set the target of an indicator for a year (None: the programme) and region (None: all)."""
     _programme(actor, "set targets")
-    target = Target.objects.filter(indicator=indicator, year=year, region=region).first()
-    target = target or Target(indicator=indicator, year=year, region=region)
-    target.value = value
-    instance_save(actor=actor, instance=target, source=source)
-    return target
+    key = {"indicator": indicator, "year": year, "region": region}
+    return _keep(actor, Target, key, {"value": value}, source)
 
 
 @transaction.atomic
@@ -183,10 +201,8 @@ def exchange_rate_set(
     *, actor: Any, date: dt.date, pen_per_usd: Decimal, note: str = "", source: str = "code"
 ) -> ExchangeRate:
     _programme(actor, "record exchange rates")
-    rate = ExchangeRate.objects.filter(date=date).first() or ExchangeRate(date=date)
-    rate.pen_per_usd, rate.source = pen_per_usd, note
-    instance_save(actor=actor, instance=rate, source=source)
-    return rate
+    values = {"pen_per_usd": pen_per_usd, "source": note}
+    return _keep(actor, ExchangeRate, {"date": date}, values, source)
 
 
 @transaction.atomic
@@ -199,11 +215,8 @@ def partner_register(
     source: str = "code",
 ) -> Partner:
     _programme(actor, "register co-investment partners")
-    partner = Partner.objects.filter(organisation=organisation).first()
-    partner = partner or Partner(organisation=organisation)
-    partner.sector, partner.committed_usd = sector, committed_usd
-    instance_save(actor=actor, instance=partner, source=source)
-    return partner
+    values = {"sector": sector, "committed_usd": committed_usd}
+    return _keep(actor, Partner, {"organisation": organisation}, values, source)
 
 
 @transaction.atomic
@@ -222,12 +235,7 @@ def contribution_record(
 ) -> Contribution:
     """Record a partner's contribution in US$ or soles, converted at the rate of its date."""
     _in_region(actor, region, "record contributions")
-    if nature not in Nature.values:
-        raise InvalidInput(
-            f"nature: {nature!r} is not a nature of contribution; use one of "
-            f"{', '.join(Nature.values)}",
-            field="nature",
-        )
+    _one_of(nature, Nature.values, "nature", "a nature of contribution")
     usd, pen, rate = both_currencies(amount=amount, currency=currency, day=date)
     contribution = Contribution(
         partner=partner, date=date, currency=currency, amount_usd=usd, amount_pen=pen, rate=rate,
@@ -250,11 +258,8 @@ def unit_value_set(
 ) -> InKindUnitValue:
     """What the programme counts one unit of a farmer activity as worth, from a date on."""
     _programme(actor, "set in-kind unit values")
-    row = InKindUnitValue.objects.filter(activity=activity, valid_from=valid_from).first()
-    row = row or InKindUnitValue(activity=activity, valid_from=valid_from)
-    row.usd_per_unit = usd_per_unit
-    instance_save(actor=actor, instance=row, source=source)
-    return row
+    key = {"activity": activity, "valid_from": valid_from}
+    return _keep(actor, InKindUnitValue, key, {"usd_per_unit": usd_per_unit}, source)
 
 
 @transaction.atomic
@@ -292,12 +297,7 @@ def loan_record(
 
 @transaction.atomic
 def loan_status_set(*, actor: Any, loan: Loan, status: str, source: str = "code") -> Loan:
-    if status not in RepaymentStatus.values:
-        raise InvalidInput(
-            f"status: {status!r} is not a repayment status; use one of "
-            f"{', '.join(RepaymentStatus.values)}",
-            field="status",
-        )
+    _one_of(status, RepaymentStatus.values, "status", "a repayment status")
     _in_region(actor, loan.producer.comunidad.distrito.provincia.departamento, "update loans")
     loan.status = status
     instance_save(actor=actor, instance=loan, source=source)
