@@ -143,6 +143,22 @@ def test_valid_rows_only_when_asked(demo_db: Any, tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+def test_progress_counts_every_row_of_the_file_refused_ones_too(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int]] = []
+    bad = [row.replace("7123456", "1") for row in ROWS]  # every DNI refused
+    import_file(actor=None, path=_csv(tmp_path, bad), progress=lambda *a: seen.append(a))
+    assert seen[-1] == (3, 3)
+    seen.clear()
+    import_file(
+        actor=None,
+        path=_csv(tmp_path, [ROWS[0], bad[1], ROWS[2]]),
+        progress=lambda *a: seen.append(a),
+    )
+    assert seen[-1] == (3, 3)
+
+
 def test_dry_run_previews_exactly_and_writes_nothing(demo_db: Any, tmp_path: Path) -> None:
     before = _counts()
     report = import_file(actor=None, path=_csv(tmp_path, ROWS), dry_run=True)

@@ -241,15 +241,18 @@ def import_file(
             bulk.create(new, report.errors)
             created = set(applier.touched_plots)
             applier.touched_plots.clear()  # from here: plots the rows below write or move
+            # rows refused by validation are done too: the bar counts every row of the file
+            total = len(read.rows)
+            done = total - len(cleaned) + len(new)
             if progress is not None:
-                progress(len(new), len(cleaned))
-            _progress_save(job.pk, len(new), len(cleaned))
-            for i, clean in enumerate(others, start=len(new) + 1):
+                progress(done, total)
+            _progress_save(job.pk, done, total)
+            for i, clean in enumerate(others, start=done + 1):
                 applier.apply(clean, report.errors)
-                if i % 50 == 0 or i == len(cleaned):
+                if i % 50 == 0 or i == total:
                     if progress is not None:
-                        progress(i, len(cleaned))
-                    _progress_save(job.pk, i, len(cleaned))
+                        progress(i, total)
+                    _progress_save(job.pk, i, total)
             plot_flags_refresh(
                 plot_ids=created | applier.touched_plots,
                 written=bulk.written.without(applier.touched_plots),
