@@ -136,7 +136,11 @@ def intake_job(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "errors": [_error_shown(e) for e in job.errors[:SHOWN_ERRORS]],
             "more_errors": max(0, len(job.errors) - SHOWN_ERRORS),
-            "counts": [(COUNT_LABELS.get(k, k), n) for k, n in sorted(job.counts.items())],
+            "counts": [(COUNT_LABELS.get(k, k), n) for k, n in sorted(job.counts.items()) if n],
+            # what importing only the valid rows would write: nothing, when every row is refused
+            "writes": any(
+                n for k, n in job.counts.items() if not k.endswith(("_unchanged", "_refused"))
+            ),
             "can_import": job.dry_run
             and job.status == ImportStatus.PREVIEWED
             and job.upload

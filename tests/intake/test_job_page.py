@@ -1,0 +1,43 @@
+"""The job page says what confirming would do: no confirm button when no row would be written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from chacra.intake.models import ImportJob
+from chacra.intake.services import import_file
+from tests.intake.test_import import ROWS, _csv
+
+
+def _preview(tmp_path: Path, rows: list[str]) -> ImportJob:
+    path = _csv(tmp_path, rows)
+    staff = get_user_model().objects.get(username="staff")
+    report = import_file(actor=staff, path=path, dry_run=True)
+    job = ImportJob.objects.get(pk=report.job_id)
+    job.upload = str(path)  # as the upload page keeps the file for the confirmation
+    job.save(update_fields=["upload"])
+    return job
+
+
+def test_a_preview_whose_every_row_is_refused_offers_no_import(
+    login: Any, tmp_path: Path, english: None
+) -> None:
+    job = _preview(tmp_path, [row.replace("7123456", "1") for row in ROWS])  # DNIs refused
+    page = login("staff").get(reverse("intake-job", args=[job.pk])).content.decode()
+    assert 'id="nothing-valid"' in page
+    assert 'id="confirm"' not in page
+    assert "comunidades created" not in page  # no line of zeros: nothing would be written
+    assert "Nothing to write." in page
+
+
+def test_a_preview_with_some_valid_rows_offers_them(
+    login: Any, tmp_path: Path, english: None
+) -> None:
+    job = _preview(tmp_path, [ROWS[0], ROWS[1].replace("71234568", "123")])
+    page = login("staff").get(reverse("intake-job", args=[job.pk])).content.decode()
+    assert 'id="nothing-valid"' not in page
+    assert 'name="valid_only"' in page
