@@ -1,11 +1,15 @@
-"""The job page says what confirming would do: no confirm button when no row would be written."""
+"""The job page and the command say what importing would do; nothing to confirm, and no
+--valid-only offered, when no row would be written."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from chacra.intake.models import ImportJob
@@ -41,3 +45,24 @@ def test_a_preview_with_some_valid_rows_offers_them(
     page = login("staff").get(reverse("intake-job", args=[job.pk])).content.decode()
     assert 'id="nothing-valid"' not in page
     assert 'name="valid_only"' in page
+
+
+def test_the_command_says_when_no_row_is_valid_and_lists_no_zeros(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, [row.replace("7123456", "1") for row in ROWS])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="No row is valid: fix them and import the file again"):
+        call_command("import", str(path), "--no-progress", stdout=out)
+    assert "would be created: 0" not in out.getvalue()
+    assert out.getvalue().count("error: ") == 3
+
+
+def test_the_command_offers_the_valid_rows_when_there_are_some(
+    demo_db: Any, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, [ROWS[0], ROWS[1].replace("71234568", "123")])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="run with --valid-only to import the valid rows"):
+        call_command("import", str(path), "--no-progress", stdout=out)
+    assert "producers would be created: 1" in out.getvalue()

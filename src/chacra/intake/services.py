@@ -14,7 +14,7 @@ import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,17 @@ class ImportReport:
     @property
     def written(self) -> bool:
         return self.status == ImportStatus.IMPORTED
+
+    @property
+    def writes(self) -> bool:
+        """Whether its valid rows write anything (see :func:`counts_write`)."""
+        return counts_write(self.counts)
+
+
+def counts_write(counts: Mapping[str, int]) -> bool:
+    """Whether an import's counts (created, updated ...) add up to a write; a file whose every
+    row was refused, or left unchanged, writes nothing even with only its valid rows."""
+    return any(n for k, n in counts.items() if not k.endswith(("_unchanged", "_refused")))
 
 
 def _archive(path: Path, sha: str) -> str:
@@ -243,11 +254,11 @@ def import_file(
             applier.touched_plots.clear()  # from here: plots the rows below write or move
             # rows refused by validation are done too: the bar counts every row of the file
             total = len(read.rows)
-            done = total - len(cleaned) + len(new)
+            processed = total - len(cleaned) + len(new)
             if progress is not None:
-                progress(done, total)
-            _progress_save(job.pk, done, total)
-            for i, clean in enumerate(others, start=done + 1):
+                progress(processed, total)
+            _progress_save(job.pk, processed, total)
+            for i, clean in enumerate(others, start=processed + 1):
                 applier.apply(clean, report.errors)
                 if i % 50 == 0 or i == total:
                     if progress is not None:

@@ -22,7 +22,7 @@ from chacra.intake.headings import HEADINGS
 from chacra.intake.jobs import job_start, upload_store
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import READERS
-from chacra.intake.services import error_from_record, job_progress
+from chacra.intake.services import counts_write, error_from_record, job_progress
 from chacra.registry.selectors import producer_list
 
 SHOWN_ERRORS = 200
@@ -138,9 +138,7 @@ def intake_job(request: HttpRequest, pk: int) -> HttpResponse:
             "more_errors": max(0, len(job.errors) - SHOWN_ERRORS),
             "counts": [(COUNT_LABELS.get(k, k), n) for k, n in sorted(job.counts.items()) if n],
             # what importing only the valid rows would write: nothing, when every row is refused
-            "writes": any(
-                n for k, n in job.counts.items() if not k.endswith(("_unchanged", "_refused"))
-            ),
+            "writes": counts_write(job.counts),
             "can_import": job.dry_run
             and job.status == ImportStatus.PREVIEWED
             and job.upload

@@ -75,6 +75,8 @@ class Command(BaseCommand):
         out(f"{report.file_name} ({report.format}): {report.rows} row(s) -> {report.status}")
         would = "" if report.written else "would be "  # a preview or a rejected file wrote nothing
         for key, n in sorted(report.counts.items()):
+            if not n:
+                continue
             noun, _, verb = key.rpartition("_")
             out(f"  {noun.replace('_', ' ')} {would}{verb}: {n}")
         for note in report.notes[:SHOWN_ERRORS]:
@@ -87,12 +89,11 @@ class Command(BaseCommand):
         if opts["errors"] and report.errors:
             errors_xlsx(report.errors, opts["errors"])
             out(f"  errors written to {opts['errors']}")
+        rest = "--valid-only imports the rest" if report.writes else "no row is valid"
         if report.status == "previewed" and report.errors:
-            out(
-                "  with these errors the file would not be imported (--valid-only imports the rest)"
-            )
+            out(f"  with these errors the file would not be imported ({rest})")
         if report.status == "rejected":
-            raise CommandError(
-                f"{len(report.errors)} errors: nothing was imported. Fix them, or run with "
-                "--valid-only to import the valid rows."
-            )
+            fix = "Fix them, or run with --valid-only to import the valid rows."
+            if not report.writes:
+                fix = "No row is valid: fix them and import the file again."
+            raise CommandError(f"{len(report.errors)} errors: nothing was imported. {fix}")
