@@ -12,9 +12,10 @@ import chacra.drawdown
 from chacra.drawdown import draw, lock_row, require_left
 from chacra.errors import Conflict, NotFound
 from chacra.nurseries.models import Batch
-from chacra.supply.models import Lot
+from chacra.supply import services
+from chacra.supply.models import Lot, Purchase
 from tests.nurseries.scenario import build
-from tests.supply.scenario import build_chain
+from tests.supply.scenario import DAY, build_chain, buy
 
 
 def test_more_than_is_left_is_refused_naming_asked_and_left() -> None:
@@ -99,3 +100,19 @@ def test_lock_row_gives_the_row_or_names_what_was_not_found() -> None:
     assert lock_row(Batch.objects.select_related("nursery"), batch.pk, "batch") == batch
     with pytest.raises(NotFound, match=r"^batch: no batch with id 999999$"):
         lock_row(Batch.objects.all(), 999999, "batch")
+
+
+@pytest.mark.django_db
+def test_the_last_kilos_of_a_source_can_be_taken_whatever_the_database() -> None:
+    # On SQLite decimals are binary floats: 0.10 + 0.20 there is past 0.30 unless rounded.
+    chain = build_chain()
+    bought = buy(chain.coop, chain.a, "R-9", [(chain.a1, "0.30")])
+    services.lot_collect(actor=None, purchases=[(bought, "0.10")], date=DAY)
+    services.lot_collect(actor=None, purchases=[(bought, None)], date=DAY)  # the 0.20 left
+    assert Purchase.objects.get(pk=bought.pk).allocated_kg == Decimal("0.30")
+    lot = Lot.objects.get(pk=chain.part_200.pk)
+    for kg in ("20.10", "25.20", "154.70"):  # 200.00 in all
+        draw(lot, used="allocated_kg", total="kg", amount=Decimal(kg), meanwhile="gone")
+    assert Lot.objects.get(pk=lot.pk).allocated_kg == Decimal("200.00")
+    with pytest.raises(Conflict, match="gone"):
+        draw(lot, used="allocated_kg", total="kg", amount=Decimal("0.01"), meanwhile="gone")

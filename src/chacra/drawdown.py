@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import Expression, F, Model, QuerySet
+from django.db.models.functions import Round
+from django.db.models.lookups import LessThanOrEqual
 
 from chacra.errors import Conflict, NotFound
 
@@ -76,10 +78,21 @@ def draw(
     names = (used, *also)
     done = (
         type(row)
-        ._default_manager.filter(pk=row.pk, **{f"{used}__lte": F(total) - amount})
-        .update(**{name: F(name) + amount for name in names})
+        ._default_manager.filter(LessThanOrEqual(_plus(row, used, amount), F(total)), pk=row.pk)
+        .update(**{name: _plus(row, name, amount) for name in names})
     )
     if not done:
         raise Conflict(meanwhile, field=field)
     for name in names:
         setattr(row, name, getattr(row, name) + amount)
+
+
+def _plus(row: Model, name: str, amount: Amount) -> Expression:
+    """``name + amount`` in the database, rounded to the field's decimal places if it has them.
+
+    SQLite holds decimals as binary floats, where 0.10 + 0.20 is 0.30000000000000004: past a
+    total of 0.30, so the last kilos of a source would be refused. Rounded, the sum is the total.
+    """
+    places = getattr(row._meta.get_field(name), "decimal_places", None)
+    added = F(name) + amount
+    return added if places is None else Round(added, places)
