@@ -3,9 +3,10 @@
 A source row holds a total (the kilos of a purchase or a lot, the plants of a batch, the suckers
 owed on a donation) and counts in another field what has already left it; a database check keeps
 that count within the total, so units can never be created. The supply and nurseries services
-draw from such rows the same way: lock the row (:func:`lock_row`), refuse before anything is
-written more than is left, naming the figures (:func:`require_left`), then count what leaves with
-one conditional update (:func:`draw`), which matches nothing if another transaction drew first.
+draw from such rows the same way: lock the row (:func:`lock_row`; supply's ``kilos.lock`` locks
+several in id order), refuse before anything is written more than is left, naming the figures
+(:func:`require_left`), then count what leaves with one conditional update (:func:`draw`), which
+matches nothing if another transaction drew first.
 On PostgreSQL the lock makes the second writer wait and see the units gone; SQLite runs one write
 transaction at a time.
 """
