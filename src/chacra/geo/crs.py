@@ -56,6 +56,27 @@ def to_lonlat(geometries: npt.NDArray[np.object_], crs: CRS | None) -> npt.NDArr
         raise CrsError(f"coordinates cannot be converted from {crs.name} to WGS84 ({exc})") from exc
 
 
+def lonlat_read(
+    geometries: npt.NDArray[np.object_], crs_text: str | None
+) -> tuple[npt.NDArray[np.object_], CRS | None, npt.NDArray[np.bool_]]:
+    """``geometries`` in longitude/latitude (:func:`to_lonlat` from the CRS ``crs_text``
+    declares), that CRS, and which geometries are present (not missing, not empty) and outside
+    longitude -180..180 / latitude -90..90 (or not finite) once converted: not on Earth, so
+    their coordinates were not what the layer said.
+
+    >>> far = np.array([shapely.Point(-76.5, -7.2), shapely.Point(330_000, 9_200_000), None])
+    >>> lonlat_read(far, None)[2].tolist()
+    [False, True, False]
+    """
+    crs = crs_read(crs_text)
+    geometries = to_lonlat(geometries, crs)
+    present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
+    low_x, low_y, high_x, high_y = shapely.bounds(geometries).reshape(-1, 4).T
+    with np.errstate(invalid="ignore"):
+        fits = (low_x >= -180) & (high_x <= 180) & (low_y >= -90) & (high_y <= 90)
+    return geometries, crs, present & ~fits
+
+
 def crs_said(crs: CRS | None) -> str:
     """What a layer said of its coordinates, for a message about coordinates that do not fit."""
     if crs is None:

@@ -21,7 +21,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from chacra.errors import InvalidInput
-from chacra.geo.crs import CrsError, crs_read, crs_said, number, to_lonlat
+from chacra.geo.crs import CrsError, crs_said, lonlat_read, number
 from chacra.intake.readers.base import file_sha256, gdal_lockdown, zip_guard
 
 ACCEPTED_FILES = (
@@ -99,23 +99,14 @@ def _to_lonlat(
     path: Path, crs_text: str | None, geometries: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.object_]:
     try:
-        crs = crs_read(crs_text)
-        geometries = to_lonlat(geometries, crs)
+        geometries, crs, outside = lonlat_read(geometries, crs_text)
     except CrsError as exc:
         raise LayerFileError(
             f"{path.name}: {exc}; export it again with one, e.g. WGS84 (EPSG:4326) or UTM 18S "
             "(EPSG:32718)"
         ) from exc
-    present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
-    bounds = shapely.bounds(geometries[present]).reshape(-1, 4)
-    with np.errstate(invalid="ignore"):
-        outside = (
-            ~np.isfinite(bounds).all(axis=1)
-            | (bounds[:, 0] < -180) | (bounds[:, 2] > 180)
-            | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
-        )  # fmt: skip
     if outside.any():
-        first = int(np.flatnonzero(present)[np.flatnonzero(outside)[0]])
+        first = int(np.flatnonzero(outside)[0])
         x, y = shapely.get_coordinates(geometries[first])[0]
         raise LayerFileError(
             f"{path.name} {crs_said(crs)}, but feature {first + 1} has coordinates x={number(x)}, "

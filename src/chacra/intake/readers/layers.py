@@ -23,7 +23,7 @@ import pyogrio.raw
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from chacra.geo.crs import CrsError, crs_read, crs_said, number, to_lonlat
+from chacra.geo.crs import CrsError, crs_said, lonlat_read, number
 from chacra.intake.readers.base import MAX_UNZIPPED_BYTES, IntakeError
 
 ACCEPTED = (
@@ -133,27 +133,20 @@ def _to_lonlat(
 ) -> npt.NDArray[np.object_]:
     where = f"{file}: layer {layer!r}"
     try:
-        crs = crs_read(crs_text)
-        geometries = to_lonlat(geometries, crs)
+        geometries, crs, outside = lonlat_read(geometries, crs_text)
     except CrsError as exc:
         raise IntakeError(
             f"{where}: {exc}; export it again in WGS84 (EPSG:4326) or {PERU_UTM}"
         ) from exc
     present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
-    bounds = shapely.bounds(geometries).reshape(-1, 4)
-    with np.errstate(invalid="ignore"):
-        fits = (
-            (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180)
-            & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
-        )  # fmt: skip
-    if present.any() and not (fits & present).any():
+    if present.any() and (outside == present).all():  # not one feature on Earth
         x, y = shapely.get_coordinates(geometries[present][0])[0]
         raise IntakeError(
             f"{where} {crs_said(crs)}, but its coordinates (e.g. x={number(x)}, y={number(y)}) "
             "are not longitude/latitude; export the layer again in WGS84 (EPSG:4326), or in "
             f"{PERU_UTM} with its coordinate reference system (a Shapefile's .prj)"
         )
-    for i in np.flatnonzero(present & ~fits):
+    for i in np.flatnonzero(outside):
         x, y = shapely.get_coordinates(geometries[i])[0]
         problems.setdefault(
             int(i),
