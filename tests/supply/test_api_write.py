@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from chacra.accounts.models import Role
 from chacra.accounts.services import user_set_role
-from chacra.supply.models import Allocation, Lot, ProcessingStep, Shipment
+from chacra.supply import services
+from chacra.supply.api import LotViewSet
+from chacra.supply.models import Allocation, CustodyTransfer, Lot, ProcessingStep, Shipment
 from tests.factories import DepartamentoFactory, UserFactory
 from tests.supply.scenario import DAY, Chain, buy
 
@@ -101,3 +103,27 @@ def test_only_roles_that_record_may_write_and_within_their_region(chain: Chain) 
     home = chain.a.comunidad.distrito.provincia.departamento
     regional = _client(Role.REGIONAL, "reg-home", region=home)
     assert _post(regional, "api:supply-lot-list", body).status_code == 201
+
+
+def test_a_lot_gone_before_its_transfer_is_locked_is_not_found_by_field(
+    chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff = _client(Role.STAFF, "staff-gone")
+    fresh = buy(chain.coop, chain.a, "R-GONE", [(chain.a1, "50")])
+    lot = services.lot_collect(actor=None, purchases=[(fresh, None)], date=DAY)
+    read = LotViewSet.get_object
+
+    def read_then_lose(view: LotViewSet) -> Lot:
+        found = read(view)
+        # another request takes it away between this read and the service's lock
+        Allocation.objects.filter(step=found.step).delete()
+        Lot.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(LotViewSet, "get_object", read_then_lose)
+    before = CustodyTransfer.objects.count()
+    answer = _post(staff, "api:supply-lot-transfer",
+                   {"to_organisation": chain.client.pk, "date": str(DAY)}, lot.pk)  # fmt: skip
+    assert answer.status_code == 404, answer.content
+    assert answer.json()["detail"] == f"lot: no lot with id {lot.pk}"
+    assert CustodyTransfer.objects.count() == before

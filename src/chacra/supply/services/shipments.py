@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from chacra.accounts.services import instance_save, instances_bulk_create
+from chacra.drawdown import lock_row
 from chacra.errors import Conflict, InvalidInput
 from chacra.registry.models import Organisation
 from chacra.registry.services import next_codes
@@ -36,7 +37,7 @@ def custody_transfer(
     """Hand a whole, untouched lot to another organisation (split it first to hand over part)."""
     require_supply_write(actor)
     not_future(date)
-    locked = Lot.objects.select_for_update().get(pk=lot.pk)
+    locked = lock_row(Lot.objects.all(), lot.pk, "lot")  # NotFound if it is gone meanwhile
     if locked.allocated_kg:
         raise Conflict(
             f"lot: {locked.code} has {locked.allocated_kg} of {locked.kg} kg already used; "
@@ -44,7 +45,10 @@ def custody_transfer(
             field="lot",
         )
     if to_organisation.pk == locked.custodian_id:
-        raise InvalidInput(f"to_organisation: {to_organisation} already holds {locked.code}")
+        raise InvalidInput(
+            f"to_organisation: {to_organisation} already holds {locked.code}",
+            field="to_organisation",
+        )
     transfer = CustodyTransfer(
         lot=locked,
         from_organisation_id=locked.custodian_id,
