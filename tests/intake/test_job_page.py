@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from chacra.intake.models import ImportJob
+from chacra.intake.readers.base import IntakeError
 from chacra.intake.services import import_file
 from tests.intake.test_import import ROWS, _csv
 
@@ -66,3 +67,21 @@ def test_the_command_offers_the_valid_rows_when_there_are_some(
     with pytest.raises(CommandError, match="run with --valid-only to import the valid rows"):
         call_command("import", str(path), "--no-progress", stdout=out)
     assert "producers would be created: 1" in out.getvalue()
+
+
+def test_a_gps_file_without_a_producer_is_refused_before_reading(demo_db: Any) -> None:
+    walk = Path(__file__).parent / "samples" / "gis" / "walk.gpx"
+    before = ImportJob.objects.count()
+    with pytest.raises(IntakeError, match=r"walk\.gpx: a GPX file says where plots are, not whose"):
+        import_file(actor=None, path=walk)
+    assert ImportJob.objects.count() == before  # nothing written, not even a job
+
+
+def test_the_upload_page_asks_for_the_producer_of_a_gps_file(login: Any, english: None) -> None:
+    walk = Path(__file__).parent / "samples" / "gis" / "walk.gpx"
+    before = ImportJob.objects.count()
+    with walk.open("rb") as f:
+        response = login("staff").post(reverse("intake"), {"file": f, "producer": ""})
+    assert response.status_code == 200  # the form again, not a job
+    assert "not whose: give the producer code" in response.content.decode()
+    assert ImportJob.objects.count() == before

@@ -32,7 +32,7 @@ from chacra.intake.bulk import BulkCreator
 from chacra.intake.known import new_and_known
 from chacra.intake.models import ImportJob, ImportStatus
 from chacra.intake.readers import reader_for
-from chacra.intake.readers.base import file_sha256
+from chacra.intake.readers.base import IntakeError, file_sha256
 from chacra.intake.rows import RowError, SourceRef
 from chacra.intake.triggers import page_cache
 from chacra.intake.validate import CleanRow, RowValidator
@@ -196,6 +196,12 @@ def import_file(
     ):
         raise AccessDenied("--producer: no such producer among those you may see")
     reader = reader_for(path, format)
+    if getattr(reader, "needs_producer", False) and for_producer is None:
+        raise IntakeError(
+            f"{name}: a {reader.name.upper()} file says where plots are, not whose; import it for "
+            "one producer: --producer CODE on the command line, or the producer code on the "
+            "upload page"
+        )
     sha = file_sha256(path)
     # The same file, imported whole for the same producer, changes nothing. A file imported with
     # only its valid rows is read again: after a fix elsewhere, its other rows may pass now.

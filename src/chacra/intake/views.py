@@ -108,6 +108,10 @@ def intake_home(request: HttpRequest) -> HttpResponse:
         visible = producer_list(scope=scope_for(request.user))
         if code and not visible.filter(code=code).exists():
             form.add_error("producer", _("No producer with this code among those you may see."))
+        elif not code and upload.name.lower().endswith(".gpx"):
+            form.add_error(
+                "producer", _("A GPX file says where plots are, not whose: give the producer code.")
+            )
         else:
             path = upload_store(upload)
             job = job_start(

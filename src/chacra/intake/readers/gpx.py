@@ -124,6 +124,7 @@ class GpxReader:
     description = "GPX from a handheld GPS or phone: tracks walked around plots, and waypoints"
     extensions: tuple[str, ...] = (".gpx",)
     what = "a GPX file with tracks or waypoints"
+    needs_producer = True  # a GPS says where, never whose: imported for one producer
 
     def can_handle(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in self.extensions
