@@ -7,6 +7,7 @@ a refused purchase shows the service's reason at its field and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -119,28 +120,52 @@ def _record(request: HttpRequest, data: dict[str, Any]) -> Purchase:
     )  # fmt: skip
 
 
-@login_required
-def purchase_new(request: HttpRequest) -> HttpResponse:
-    """Record a purchase: staff anywhere, a regional office in its region."""
+def require_writer(request: HttpRequest) -> None:
+    """Only the roles that write supply data: staff anywhere, regional offices (403 otherwise)."""
     try:
         services.require_supply_write(request.user)
     except AccessDenied as exc:
         raise PermissionDenied(exc.message) from exc
-    form = PurchaseForm(request.POST or None)
+
+
+def record_page(
+    request: HttpRequest,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+    field_of: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Show the form; on POST write through ``write`` (a service call) and go to the URL it gives.
+
+    A refusal is shown at the service's field (``field_of`` maps it to the form's name for it),
+    with "Nothing was recorded" above the form: the service wrote nothing.
+    """
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                purchase = _record(request, form.cleaned_data)
+                return redirect(write(form.cleaned_data))
             except ChacraError as exc:
                 status = 403 if isinstance(exc, AccessDenied) else exc.status
-                field = FIELD_OF.get(exc.field or "", exc.field)
+                field = (field_of or {}).get(exc.field or "", exc.field)
                 form.add_error(field if field in form.fields else None, exc.message)
                 form.add_error(None, _("Nothing was recorded."))
-            else:
-                return redirect(reverse("supply-purchase-saved", args=[purchase.pk]))
-    return render(request, "supply/purchase_new.html", {"form": form}, status=status)
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+@login_required
+def purchase_new(request: HttpRequest) -> HttpResponse:
+    """Record a purchase: staff anywhere, a regional office in its region."""
+    require_writer(request)
+    return record_page(
+        request,
+        PurchaseForm(request.POST or None),
+        lambda data: reverse("supply-purchase-saved", args=[_record(request, data).pk]),
+        "supply/purchase_new.html",
+        field_of=FIELD_OF,
+    )
 
 
 @login_required

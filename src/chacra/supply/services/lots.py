@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from chacra.errors import InvalidInput
+from chacra.registry.models import Organisation
 from chacra.supply.kilos import LotOutput, lock, step_record, wanted
 from chacra.supply.models import Facility, Lot, ProcessingStep, Purchase, StepKind
 from chacra.supply.services.access import require_supply_write
@@ -24,11 +26,23 @@ def lot_collect(
     custody_model: str | None = None,
     facility: Facility | None = None,
     code: str | None = None,
+    organisation: Organisation | None = None,
     source: str = "code",
 ) -> Lot:
-    """Make a lot from purchases (kilos per purchase; None takes all it has left)."""
+    """Make a lot from purchases (kilos per purchase; None takes all it has left).
+
+    ``organisation``, when given, is the one making the lot: every purchase must be its own.
+    """
     require_supply_write(actor)
     taken = lock(Purchase, wanted(purchases, "purchase"), "purchase")
+    if organisation is not None:
+        foreign = [p.receipt_number for p, _ in taken if p.buyer_id != organisation.pk]
+        if foreign:
+            raise InvalidInput(
+                f"purchases: {', '.join(foreign)} were bought by another organisation; "
+                f"accepted: purchases of {organisation}",
+                field="purchases",
+            )
     total = sum((kg for _, kg in taken), Decimal(0))
     _, lots = step_record(
         actor=actor,
