@@ -37,6 +37,8 @@ PAGE_AGGREGATE = _by_role(302, 200, 200)
 PAGE_PERSONAL = _by_role(302, 200, 403)
 API_AGGREGATE = _by_role(403, 200, 200)
 API_PERSONAL = _by_role(403, 200, 403)
+# Pages that write supply data: staff, admin and regional offices (agents see, but do not write).
+SUPPLY_WRITE = _by_role(302, 200, 403) | {"agent-sm-01": 403}
 
 # url name -> (kwargs key, expected status by role)
 EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
@@ -97,7 +99,11 @@ EXPECTED: dict[str, tuple[str | None, dict[str, int]]] = {
     # Supply: staff roles see lots and shipments (names only for their producers); a buyer only
     # its own shipments (the demo's buyer has none); investors none; origin pages are public.
     "supply": (None, _by_role(302, 200, 403) | {"buyer": 200}),
-    "supply-purchase-new": (None, _by_role(302, 200, 403) | {"agent-sm-01": 403}),
+    "supply-purchase-new": (None, SUPPLY_WRITE),
+    "supply-lot-new": (None, SUPPLY_WRITE),
+    "supply-lot-step": ("supply_lot", SUPPLY_WRITE),
+    "supply-lot-transfer": ("supply_lot", SUPPLY_WRITE),
+    "supply-shipment-new": (None, SUPPLY_WRITE),
     "supply-purchase-saved": ("supply_purchase", PAGE_PERSONAL),
     "supply-lot": ("supply_lot", _by_role(302, 200, 403) | {"buyer": 404}),
     "supply-shipment": ("supply_shipment", _by_role(302, 200, 403) | {"buyer": 404}),

@@ -23,6 +23,7 @@ from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.supply import selectors
 from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.flow import flow_svg
+from chacra.supply.forms import TransferForm
 from chacra.supply.models import Lot, Shipment
 from chacra.supply.origin import origin_of
 from chacra.supply.plausibility import season_bounds
@@ -76,6 +77,10 @@ def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
     scope = scope_for(request.user)
     report = selectors.trace_report(scope=scope, target=target, flows=True)
     kind = report.kind
+    lot = target if isinstance(target, Lot) else None
+    can_record = lot is not None and _can_record(request.user)
+    # Only a whole, untouched lot is handed over (the service says so too).
+    hand_over = can_record and lot is not None and not lot.allocated_kg
     return render(
         request,
         "supply/trace.html",
@@ -91,6 +96,8 @@ def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
                 reverse(f"origin-{kind}", kwargs={"public_id": target.public_id})
             ),
             "qr_url": reverse("origin-qr", kwargs={"kind": kind, "public_id": target.public_id}),
+            "can_record": can_record,
+            "transfer_form": TransferForm() if hand_over else None,
         },
     )
 
