@@ -34,7 +34,9 @@ def _form(chain: Chain, purchases: list[Purchase], **changes: Any) -> dict[str, 
     } | changes  # fmt: skip
 
 
-def test_staff_make_a_lot_from_two_purchases(chain: Chain, fresh: tuple[Purchase, ...]) -> None:
+def test_staff_make_a_lot_from_two_purchases(
+    chain: Chain, fresh: tuple[Purchase, ...], english: None
+) -> None:
     staff = client_as(Role.STAFF, "staff-lot")
     assert URL in staff.get(reverse("supply")).content.decode()
     page = staff.get(URL, {"organisation": chain.coop.pk})

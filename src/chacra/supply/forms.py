@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,14 +49,14 @@ def _offer(field: forms.Field, accepted: QuerySet[Any], shown: list[tuple[int, s
 
 def purchase_label(p: Purchase) -> str:
     return _("%(receipt)s · %(date)s · producer %(producer)s · %(kg)s kg left (%(buyer)s)") % {
-        "receipt": p.receipt_number, "date": p.date.strftime("%d-%m-%Y"),
-        "producer": p.producer.code, "kg": p.kg - p.allocated_kg, "buyer": p.buyer,
+        "receipt": p.receipt_number, "date": date_format(p.date, "d-m-Y"),
+        "producer": p.producer.code, "kg": localize(p.kg - p.allocated_kg), "buyer": p.buyer,
     }  # fmt: skip
 
 
 def lot_label(lot: Lot) -> str:
     return _("%(code)s · %(kg)s kg dry left · held by %(holder)s") % {
-        "code": lot.code, "kg": lot.kg - lot.allocated_kg, "holder": lot.custodian,
+        "code": lot.code, "kg": localize(lot.kg - lot.allocated_kg), "holder": lot.custodian,
     }  # fmt: skip
 
 
@@ -67,7 +68,7 @@ class LotCollectForm(forms.Form):
     purchases = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Purchases (all their kilos left)"),
         queryset=Purchase.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ticks"}),
     )
     custody_model = forms.ChoiceField(
         label=gettext_lazy("Custody model"),
@@ -98,6 +99,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
+        outputs = []
         for n in range(1, OUTPUTS + 1):
             self.fields[f"kg_{n}"] = kg_field(
                 _("Kilos of output lot %(n)s") % {"n": n}, required=n == 1
@@ -107,6 +109,9 @@ class StepForm(forms.Form):
                 choices=[("", "—"), *QualityGrade.choices],
                 required=False,
             )
+            outputs += [f"kg_{n}", f"grade_{n}"]
+        # what goes in, what comes out, then how
+        self.order_fields(["kind", "date", "kg_in", *outputs, "ratio", "notes"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -139,7 +144,7 @@ class ShipmentForm(forms.Form):
     lots = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Dry lots (all their kilos left)"),
         queryset=Lot.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ticks"}),
     )
     container_number = forms.CharField(
         label=gettext_lazy("Container number (e.g. MSCU1234565)"), max_length=20
