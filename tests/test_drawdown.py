@@ -98,8 +98,9 @@ def test_draw_adds_to_the_other_counts_it_is_given() -> None:
 def test_lock_row_gives_the_row_or_names_what_was_not_found() -> None:
     batch = build().s1
     assert lock_row(Batch.objects.select_related("nursery"), batch.pk, "batch") == batch
-    with pytest.raises(NotFound, match=r"^batch: no batch with id 999999$"):
+    with pytest.raises(NotFound, match=r"^batch: no batch with id 999999$") as refused:
         lock_row(Batch.objects.all(), 999999, "batch")
+    assert refused.value.field == "batch"
 
 
 @pytest.mark.django_db

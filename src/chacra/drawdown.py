@@ -35,7 +35,7 @@ def lock_row(rows: QuerySet[M], pk: int, what: str) -> M:
     """
     found = rows.select_for_update(of=("self",)).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"{what}: no {what} with id {pk}")
+        raise NotFound(f"{what}: no {what} with id {pk}", field=what)
     return found
 
 

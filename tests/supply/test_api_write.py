@@ -126,4 +126,5 @@ def test_a_lot_gone_before_its_transfer_is_locked_is_not_found_by_field(
                    {"to_organisation": chain.client.pk, "date": str(DAY)}, lot.pk)  # fmt: skip
     assert answer.status_code == 404, answer.content
     assert answer.json()["detail"] == f"lot: no lot with id {lot.pk}"
+    assert answer.json()["field"] == "lot"
     assert CustodyTransfer.objects.count() == before
