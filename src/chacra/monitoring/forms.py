@@ -30,6 +30,7 @@ from chacra.monitoring.models import (
 )
 from chacra.registry.models import Departamento, Organisation, OrganisationKind
 from chacra.registry.selectors import producer_list
+from chacra.web.fields import decimal_field
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SEX_CHOICES = [("", _("Both (not split by sex)")), ("F", _("Female")), ("M", _("Male"))]
@@ -85,7 +86,7 @@ class ValueForm(ScopedForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     region = _region_field()
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
-    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=2)
+    value = decimal_field(label=_("Value"), max_digits=16, decimal_places=2)
     note = forms.CharField(
         label=_("Evidence: where the figure comes from"), widget=forms.Textarea, required=False
     )
@@ -102,7 +103,7 @@ class TargetForm(ScopedForm):
         help_text=_("Empty: the whole programme"),
     )  # fmt: skip
     region = _region_field()
-    value = forms.DecimalField(label=_("Target"), max_digits=16, decimal_places=2, min_value=0)
+    value = decimal_field(label=_("Target"), max_digits=16, decimal_places=2, min_value=0)
 
     def save(self, actor: Any) -> Any:
         return services.target_set(actor=actor, source="web", **self.cleaned_data)
@@ -110,7 +111,7 @@ class TargetForm(ScopedForm):
 
 class RateForm(ScopedForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    pen_per_usd = forms.DecimalField(
+    pen_per_usd = decimal_field(
         label=_("Soles per US$"), max_digits=8, decimal_places=4, min_value=0.0001
     )
     note = forms.CharField(label=_("Source"), max_length=80, required=False)
@@ -124,7 +125,7 @@ class PartnerForm(ScopedForm):
         Organisation.objects.order_by("name"), label=_("Organisation")
     )
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
-    committed_usd = forms.DecimalField(
+    committed_usd = decimal_field(
         label=_("Committed (US$)"), max_digits=16, decimal_places=2, min_value=0, initial=0
     )
 
@@ -134,7 +135,7 @@ class PartnerForm(ScopedForm):
 
 class _MoneyForm(ScopedForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+    amount = decimal_field(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
 
 
@@ -153,7 +154,7 @@ class ContributionForm(_MoneyForm):
 
 class UnitValueForm(ScopedForm):
     activity = forms.ChoiceField(label=_("Activity"), choices=InKindActivity.choices)
-    usd_per_unit = forms.DecimalField(
+    usd_per_unit = decimal_field(
         label=_("US$ per unit"), max_digits=16, decimal_places=2, min_value=0
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from chacra.registry.models import Organisation
 from chacra.supply.models import CustodyModel, Lot, Purchase, QualityGrade, StepKind
 from chacra.supply.services.purchases import BUYING_KINDS
+from chacra.web.fields import decimal_field
 
 OUTPUTS = 3  # output lots a step page offers (a sorting or split into more: the API)
 # The steps one lot goes through on its own (a merge takes several lots: the API records it).
@@ -34,7 +35,7 @@ def date_field() -> forms.DateField:
 
 
 def kg_field(label: Any, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, max_digits=14, decimal_places=2)
+    return decimal_field(label=label, required=required, max_digits=14, decimal_places=2)
 
 
 def buying_organisations() -> QuerySet[Organisation]:
@@ -89,7 +90,7 @@ class StepForm(forms.Form):
     )
     date = date_field()
     kg_in = kg_field(gettext_lazy("Kilos taken from the lot (empty: all it has left)"))
-    ratio = forms.DecimalField(
+    ratio = decimal_field(
         label=gettext_lazy("Wet-to-dry ratio (drying only; empty: the highest allowed)"),
         required=False,
         max_digits=5,

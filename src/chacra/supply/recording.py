@@ -31,6 +31,7 @@ from chacra.supply.models.purchases import PURCHASE_STATES
 from chacra.supply.selectors import purchase_list
 from chacra.supply.services.purchases import BUYING_KINDS
 from chacra.supply.views import _errors
+from chacra.web.fields import decimal_field
 
 FLAVOURS = (FlavourClass.FINE_FLAVOUR, FlavourClass.CONVENTIONAL)
 # Where a service's field goes on the form.
@@ -38,7 +39,7 @@ FIELD_OF = {"receipt": "receipt_number", "plot": "plot_1", "kg": "kg_1", "plots"
 
 
 def _kg(label: Any, required: bool) -> forms.DecimalField:
-    return forms.DecimalField(
+    return decimal_field(
         label=label, required=required, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
 
@@ -75,10 +76,10 @@ class PurchaseForm(forms.Form):
         choices=[("", "—"), *QualityGrade.choices],
         required=False,
     )
-    price_per_kg = forms.DecimalField(
+    price_per_kg = decimal_field(
         label=gettext_lazy("Price per kg (S/)"), max_digits=10, decimal_places=2, min_value=0
     )
-    premium_per_kg = forms.DecimalField(
+    premium_per_kg = decimal_field(
         label=gettext_lazy("Premium per kg (S/)"),
         max_digits=10,
         decimal_places=2,
