@@ -131,7 +131,7 @@ def _generate(n_purchases: int, n_shipments: int, seed: int) -> dict[str, Any]:
     import numpy as np
     from django.db import connection, transaction
 
-    from chacra.accounts.services import record_defaults, records_insert
+    from chacra.accounts.records import record_defaults, records_insert
     from chacra.registry.demo.setting import places_load
     from chacra.registry.models import Comunidad, Organisation, Planting, Plot, Producer
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import chacra.intake.shapes
 from chacra.accounts.models import AuditEntry
-from chacra.accounts.services import bulk_entries_about, record_defaults
+from chacra.accounts.records import record_defaults
+from chacra.accounts.services import bulk_entries_about
 from chacra.errors import InvalidInput
 from chacra.intake.models import ImportStatus
 from chacra.intake.records import RecordCheck

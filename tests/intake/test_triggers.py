@@ -12,7 +12,7 @@ import pytest
 import shapely
 from django.db import DatabaseError, connection, transaction
 
-from chacra.accounts.services import record_defaults, records_insert
+from chacra.accounts.records import record_defaults, records_insert
 from chacra.errors import ChacraError
 from chacra.intake.models import ImportStatus
 from chacra.intake.services import import_file

@@ -19,14 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from chacra.accounts.models import AuditAction, Role
+from chacra.accounts.records import record_defaults, records_bulk_create, records_insert
 from chacra.accounts.scope import scope_for
-from chacra.accounts.services import (
-    audit_record,
-    instances_bulk_create,
-    record_defaults,
-    records_bulk_create,
-    records_insert,
-)
+from chacra.accounts.services import audit_record, instances_bulk_create
 from chacra.errors import ChacraError, InvalidInput
 from chacra.intake.apply import RowApplier
 from chacra.intake.models import Submission

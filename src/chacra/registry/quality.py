@@ -19,7 +19,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from chacra.accounts.services import record_defaults, records_insert
+from chacra.accounts.records import record_defaults, records_insert
 from chacra.geo.area import M2_PER_HA
 from chacra.geo.quality import plot_flags
 from chacra.registry.models import Distrito, FlagCode, Plot, PlotFlag

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from chacra.accounts.services import record_defaults
+from chacra.accounts.records import record_defaults
 from chacra.nurseries.models import (
     Batch,
     BatchKind,

@@ -23,7 +23,8 @@ import numpy as np
 from django.db.models import Max, Min
 
 from chacra.accounts.models import AuditAction
-from chacra.accounts.services import audit_record, bulk_audit, records_insert
+from chacra.accounts.records import records_insert
+from chacra.accounts.services import audit_record, bulk_audit
 from chacra.nurseries.models import (
     AgroforestryClone,
     AgroforestryModel,
