@@ -12,14 +12,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chacra.accounts.scope import Scope, scope_for
-from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.nurseries import selectors
 from chacra.nurseries.catalogue import agroforestry_models, clone_catalogue
 from chacra.nurseries.ledger import plantain_ledger
@@ -29,6 +27,7 @@ from chacra.nurseries.models import BatchKind, NurseryKind
 from chacra.nurseries.planning import MATERIALS, demand_totals, demand_vs_stock, plot_comparison
 from chacra.registry import selectors as registry
 from chacra.registry.models import Departamento
+from chacra.web.errors import chacra_errors
 
 PAGE_SIZE = 50
 View = Callable[..., HttpResponse]
@@ -38,16 +37,10 @@ def chacra_page(view: View) -> View:
     """Log-in required; chacra's refusals become 403, 404 and 400 pages."""
 
     @login_required
+    @chacra_errors
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, scope_for(request.user), *args, **kwargs)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except InvalidInput as exc:
-            return render(request, "web/error.html", {"message": exc.message}, status=400)
+        return view(request, scope_for(request.user), *args, **kwargs)
 
     return wrapped
 

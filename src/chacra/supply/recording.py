@@ -30,7 +30,7 @@ from chacra.supply.models import FlavourClass, Purchase, QualityGrade
 from chacra.supply.models.purchases import PURCHASE_STATES
 from chacra.supply.selectors import purchase_list
 from chacra.supply.services.purchases import BUYING_KINDS
-from chacra.supply.views import _errors
+from chacra.web.errors import chacra_errors
 from chacra.web.fields import decimal_field
 
 FLAVOURS = (FlavourClass.FINE_FLAVOUR, FlavourClass.CONVENTIONAL)
@@ -170,7 +170,7 @@ def purchase_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_errors
+@chacra_errors
 def purchase_saved(request: HttpRequest, pk: int) -> HttpResponse:
     """The purchase just recorded, with its receipt figures; another can follow."""
     purchase = purchase_list(scope=scope_for(request.user)).filter(pk=pk).first()

@@ -20,7 +20,7 @@ from chacra.supply import rules, selectors, services
 from chacra.supply.forms import LotCollectForm, StepForm, TransferForm, buying_organisations
 from chacra.supply.models import Purchase
 from chacra.supply.recording import record_page, require_writer
-from chacra.supply.views import _errors
+from chacra.web.errors import chacra_errors
 
 SHOWN = 200  # open purchases offered as checkboxes, the newest first
 # Where a service's field goes on each form.
@@ -73,7 +73,7 @@ def lot_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_errors
+@chacra_errors
 def step_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Ferment, dry, sort or split a lot: kilos in, the kilos of each lot that comes out."""
     require_writer(request)
@@ -96,7 +96,7 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_errors
+@chacra_errors
 def transfer_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand a whole lot to another organisation (the lot page shows this form too)."""
     require_writer(request)

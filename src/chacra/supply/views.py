@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chacra.accounts.scope import scope_for
 from chacra.compliance.export_views import FILE_NAME, export_folder
-from chacra.errors import AccessDenied, InvalidInput, NotFound
+from chacra.errors import AccessDenied, InvalidInput
 from chacra.supply import selectors
 from chacra.supply.eudr import shipment_eudr_export
 from chacra.supply.flow import flow_svg
@@ -30,27 +27,11 @@ from chacra.supply.plausibility import season_bounds
 from chacra.supply.qr import qr_svg
 from chacra.supply.services import require_supply_write
 from chacra.supply.statements import statement_for, statement_pdf
-
-
-def _errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """chacra's errors as HTTP: refused 403, not found 404, bad input 400."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except InvalidInput as exc:
-            return render(request, "web/error.html", {"message": exc.message}, status=400)
-
-    return wrapped
+from chacra.web.errors import chacra_errors
 
 
 @login_required
-@_errors
+@chacra_errors
 def supply_home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     return render(
@@ -103,20 +84,20 @@ def _trace_page(request: HttpRequest, target: Lot | Shipment) -> HttpResponse:
 
 
 @login_required
-@_errors
+@chacra_errors
 def lot_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _trace_page(request, selectors.lot_get(scope=scope_for(request.user), pk=pk))
 
 
 @login_required
-@_errors
+@chacra_errors
 def shipment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _trace_page(request, selectors.shipment_get(scope=scope_for(request.user), pk=pk))
 
 
 @login_required
 @require_POST
-@_errors
+@chacra_errors
 def shipment_eudr(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the shipment's EUDR GeoJSON into the user's export folder; list files and refusals."""
     shipment = selectors.shipment_get(scope=scope_for(request.user), pk=pk)
@@ -143,7 +124,7 @@ def season_from(params: Any) -> int:
 
 
 @login_required
-@_errors
+@chacra_errors
 def flags_page(request: HttpRequest) -> HttpResponse:
     season = season_from(request.GET)
     flags = selectors.flags_for(scope=scope_for(request.user), season=season)
@@ -167,7 +148,7 @@ def _day(params: Any, name: str) -> dt.date | None:
 
 
 @login_required
-@_errors
+@chacra_errors
 def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
     statement = statement_for(
         scope=scope_for(request.user),
@@ -183,7 +164,7 @@ def statement_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_errors
+@chacra_errors
 def statement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     statement = statement_for(
         scope=scope_for(request.user),
