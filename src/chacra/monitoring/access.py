@@ -1,19 +1,9 @@
-"""Who may record what in monitoring (the services check again on every write), and refusals
-turned into 403 pages."""
+"""Who may record what in monitoring (the services check again on every write)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
-
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-
 from chacra.accounts.models import Role
 from chacra.accounts.scope import Scope
-from chacra.errors import AccessDenied
 
 # The programme's books: definitions, targets, rates, partners and unit values.
 PROGRAMME_KINDS = frozenset({"indicator", "target", "rate", "partner", "unit-value"})
@@ -32,19 +22,3 @@ def may_record(scope: Scope, kind: str) -> bool:
     if scope.is_programme_wide:
         return kind in PROGRAMME_KINDS | REGIONAL_KINDS
     return scope.role == Role.REGIONAL and kind in REGIONAL_KINDS
-
-
-View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
-
-def denied_as_403(view: View) -> View:
-    """A service's AccessDenied becomes Django's PermissionDenied: a 403 page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return cast(View, wrapped)

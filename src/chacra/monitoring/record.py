@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import ChacraError
 from chacra.monitoring import forms
-from chacra.monitoring.access import denied_as_403, may_record
+from chacra.monitoring.access import may_record
 from chacra.monitoring.finance import loan_list
 from chacra.monitoring.models import (
     Contribution,
@@ -36,6 +36,7 @@ from chacra.monitoring.models import (
     Source,
     Target,
 )
+from chacra.web.errors import chacra_errors
 
 RECENT = 20
 
@@ -159,7 +160,7 @@ KINDS: dict[str, Kind] = {
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def record(request: HttpRequest, kind: str) -> HttpResponse:
     """GET: the form and the latest records; POST: save through the service, or say what is
     wrong (400) on the form."""
@@ -204,7 +205,7 @@ def record_links(scope: Scope) -> list[tuple[str, Any]]:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def document(request: HttpRequest) -> FileResponse:
     """An evidence document, to staff roles, for a value or contribution of their region."""
     scope = scope_for(request.user)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from chacra.accounts.scope import scope_for
-from chacra.monitoring.access import denied_as_403, may_record
+from chacra.monitoring.access import may_record
 from chacra.monitoring.charts import trend_chart
 from chacra.monitoring.computed import basis_for
 from chacra.monitoring.export import report_pdf, report_xlsx, status_label
@@ -20,6 +20,7 @@ from chacra.monitoring.record import entered_values
 from chacra.monitoring.report import IndicatorRow, as_json, indicator_report, indicator_row
 from chacra.registry.models import Departamento
 from chacra.web.charts import Chart, Series, bar_chart
+from chacra.web.errors import chacra_errors
 
 
 def _report(request: HttpRequest) -> tuple[list[IndicatorRow], str | None, str]:
@@ -64,7 +65,7 @@ def indicator_charts(rows: list[IndicatorRow]) -> list[Chart]:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def indicators_page(request: HttpRequest) -> HttpResponse:
     rows, region, title = _report(request)
     return render(
@@ -82,7 +83,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     """One indicator: its trend as a chart, its breakdowns, and (for staff roles) the values
     entered for it with their evidence and author."""
@@ -108,7 +109,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
     rows, _region, title = _report(request)
     response = HttpResponse(
@@ -120,7 +121,7 @@ def indicators_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def indicators_pdf(request: HttpRequest) -> HttpResponse:
     rows, _region, title = _report(request)
     response = HttpResponse(report_pdf(rows, title), content_type="application/pdf")
@@ -138,7 +139,7 @@ def indicators_api(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def coinvestment_page(request: HttpRequest) -> HttpResponse:
     basis = basis_for(scope=scope_for(request.user))
     summary = coinvestment_summary(producers=basis.producers)
@@ -146,7 +147,7 @@ def coinvestment_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@denied_as_403
+@chacra_errors
 def finance_page(request: HttpRequest) -> HttpResponse:
     """Loans name producers: personal-data roles only, each within its scope."""
     scope = scope_for(request.user)
