@@ -225,6 +225,9 @@ CHACRA_CHECK_CHUNK = int(os.environ.get("CHACRA_CHECK_CHUNK", "500"))
 CHACRA_CHECK_STALE_SECONDS = int(os.environ.get("CHACRA_CHECK_STALE_SECONDS", "900"))
 # The same for an import started from the web page (a 30,000-plot file takes under a minute).
 CHACRA_IMPORT_STALE_SECONDS = int(os.environ.get("CHACRA_IMPORT_STALE_SECONDS", "900"))
+# Days an imported file is kept in the archive (it holds personal data); 0 keeps it for ever.
+# `chacra imports purge` (daily, from cron) removes older ones.
+CHACRA_IMPORT_ARCHIVE_DAYS = int(os.environ.get("CHACRA_IMPORT_ARCHIVE_DAYS", "0"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

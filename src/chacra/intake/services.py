@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,7 @@ from django.utils import timezone
 from chacra.accounts.scope import scope_for
 from chacra.errors import AccessDenied
 from chacra.intake.apply import RowApplier
+from chacra.intake.archive import archive_store
 from chacra.intake.bulk import BulkCreator
 from chacra.intake.known import new_and_known
 from chacra.intake.models import ImportJob, ImportStatus
@@ -71,15 +71,6 @@ def counts_write(counts: Mapping[str, int]) -> bool:
     """Whether an import's counts (created, updated ...) add up to a write; a file whose every
     row was refused, or left unchanged, writes nothing even with only its valid rows."""
     return any(n for k, n in counts.items() if not k.endswith(("_unchanged", "_refused")))
-
-
-def _archive(path: Path, sha: str) -> str:
-    folder = Path(settings.DATA_DIR) / "intake" / "archive"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha}{''.join(path.suffixes[-2:]).lower()}"
-    if not target.exists():
-        shutil.copyfile(path, target)
-    return str(target)
 
 
 def producer_values(producer: Producer) -> dict[str, Any]:
@@ -284,7 +275,7 @@ def import_file(
         report.status = ImportStatus.PREVIEWED
     elif write:
         report.status = ImportStatus.IMPORTED
-        job.archived_as = _archive(path, sha)
+        job.archived_as = archive_store(path, sha)
     else:
         report.status = ImportStatus.REJECTED
     job.status = report.status
