@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chacra.accounts.scope import scope_for
 from chacra.compliance.models import PlotCheck
 from chacra.compliance.services import stale_plot_ids
-from chacra.errors import AccessDenied, InvalidInput, NotFound
 from chacra.nurseries.card import clone_origins
 from chacra.privacy.models import AccessKind
 from chacra.privacy.services import personal_data_access_record
@@ -21,6 +20,7 @@ from chacra.registry.card import producer_card
 from chacra.registry.models import Clone, Departamento, FlagCode
 from chacra.registry.plot_page import plot_page
 from chacra.web.charts import dashboard_charts
+from chacra.web.errors import chacra_errors
 
 PAGE_SIZE = 50
 
@@ -44,15 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@chacra_errors
 def producer_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    try:
-        filters = filters_from(request.GET)
-        qs = selectors.producer_list(scope=scope, filters=filters)
-    except AccessDenied as exc:
-        raise PermissionDenied(exc.message) from exc
-    except InvalidInput as exc:
-        return render(request, "web/error.html", {"message": exc.message}, status=400)
+    filters = filters_from(request.GET)
+    qs = selectors.producer_list(scope=scope, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     plots = selectors.plots_by_producer(scope=scope, producer_ids=[p.pk for p in page])
     query = request.GET.copy()
@@ -73,13 +69,9 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@chacra_errors
 def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        card = producer_card(scope=scope_for(request.user), pk=pk)
-    except AccessDenied as exc:
-        raise PermissionDenied(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    card = producer_card(scope=scope_for(request.user), pk=pk)
     personal_data_access_record(
         actor=request.user, producer_id=card.producer.pk, kind=AccessKind.CARD
     )
@@ -92,13 +84,9 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@chacra_errors
 def plot_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        page = plot_page(scope=scope_for(request.user), pk=pk)
-    except AccessDenied as exc:
-        raise PermissionDenied(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    page = plot_page(scope=scope_for(request.user), pk=pk)
     personal_data_access_record(
         actor=request.user,
         producer_id=page.plot.producer_id,
