@@ -13,10 +13,10 @@ import sys
 import time
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.core.management.commands.check import Command as SystemCheckCommand
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import scope_for
 from chacra.compliance import jobs, services
 from chacra.compliance.models import CheckRun, RunStatus
@@ -50,9 +50,7 @@ class Command(SystemCheckCommand):
         if not opts["username"]:
             super().handle(*args, **opts)
             return
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         try:
             run = services.check_run_create(
                 actor=user, scope=scope_for(user), region=opts["region"], everything=opts["all"]

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 
+from chacra.accounts.commands import acting_user
 from chacra.compliance.eudr_export import EudrExport, eudr_export
 from chacra.errors import ChacraError
 
@@ -98,9 +98,7 @@ class Command(BaseCommand):
             kind_parser.add_argument("--as", dest="username", required=True, help="act as USER")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         try:
             KINDS[opts["kind"]][1](user, opts, self.stdout)
         except ChacraError as exc:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import scope_for
 from chacra.errors import ChacraError
 from chacra.insights.report import investor_figures, write_report
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         scope = scope_for(user)
         if scope.role not in ROLES:
             raise CommandError("the investor report is for investors and programme staff")

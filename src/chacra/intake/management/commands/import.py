@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.errors import ChacraError
 from chacra.intake.export import errors_xlsx
 from chacra.intake.readers import READERS
@@ -53,11 +53,7 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        actor = None
-        if opts["username"]:
-            actor = get_user_model().objects.filter(username=opts["username"]).first()
-            if actor is None:
-                raise CommandError(f"--as: no user named {opts['username']!r}")
+        actor = acting_user(opts["username"])
         producer = None
         if opts["producer"]:
             producer = Producer.objects.filter(code=opts["producer"]).first()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.errors import ChacraError
 from chacra.intake.archive import archive_purge
 
@@ -36,11 +36,7 @@ class Command(BaseCommand):
                     "nothing removed (give --older-than DAYS to remove older ones)"
                 )
                 return
-        actor = None
-        if opts["username"]:
-            actor = get_user_model().objects.filter(username=opts["username"]).first()
-            if actor is None:
-                raise CommandError(f"--as: no user named {opts['username']!r}")
+        actor = acting_user(opts["username"])
         try:
             report = archive_purge(actor=actor, older_than_days=days, dry_run=opts["dry_run"])
         except ChacraError as exc:

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from chacra.accounts.commands import acting_user
 from chacra.errors import ChacraError
 from chacra.layers.boundaries import LEVELS, boundaries_load
 from chacra.layers.models import LayerKind
@@ -135,11 +135,7 @@ class Command(BaseCommand):
         if opts["action"] == "list":
             self._list()
             return
-        actor = None
-        if opts["username"]:
-            actor = get_user_model().objects.filter(username=opts["username"]).first()
-            if actor is None:
-                raise CommandError(f"--as: no user named {opts['username']!r}")
+        actor = acting_user(opts["username"])
         for option, kinds in ONLY_FOR.items():
             if opts[option] and opts["kind"] not in kinds:
                 flag = "--" + option.replace("_", "-")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import scope_for
 from chacra.errors import ChacraError
 from chacra.maps.printed import FORMATS, LANGUAGES, printed_map_save
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="a title instead of 'Location of new cacao planted'")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         scope = scope_for(user)
         note = ""
         if scope.sees_personal_data and not scope.is_programme_wide:

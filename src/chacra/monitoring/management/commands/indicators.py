@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import scope_for
 from chacra.errors import ChacraError
 from chacra.monitoring.export import report_pdf, report_xlsx
@@ -34,9 +34,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--out: {out.name!r} ends in {out.suffix!r}; give a .xlsx or .pdf file"
             )
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         try:
             rows = indicator_report(scope=scope_for(user), region=opts["region"])
         except ChacraError as exc:

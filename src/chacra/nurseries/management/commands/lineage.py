@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import ChacraError
 from chacra.nurseries import selectors
@@ -28,9 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if bool(opts["plot"]) == bool(opts["source"]):
             raise CommandError("give a plot code, or --source with a mother plant code; not both")
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         scope = scope_for(user)
         try:
             if opts["source"]:

@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.models import AuditAction, AuditEntry
 from chacra.errors import ChacraError
 from chacra.privacy.services import producer_anonymise, producer_export
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         anonymise.add_argument("--reason", default="", help="why (required): the request")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         try:
             if opts["duty"] == "export":
                 data = producer_export(actor=user, code=opts["code"])

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import scope_for
 from chacra.errors import ChacraError
 from chacra.registry import selectors
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--q", help="search names, DNI, code, comunidad")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         params = {k: v for k in ("region", "distrito", "clone", "mapped", "q") if (v := opts[k])}
         try:
             rows = selectors.producer_list(scope=scope_for(user), filters=filters_from(params))

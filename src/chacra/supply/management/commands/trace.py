@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chacra.accounts.commands import acting_user
 from chacra.accounts.scope import Scope, scope_for
 from chacra.errors import ChacraError
 from chacra.registry.models import Plot, Producer
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="the user to act as")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = get_user_model().objects.filter(username=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"--as: no user named {opts['username']!r}")
+        user = acting_user(opts["username"])
         scope = scope_for(user)
         try:
             if opts["forward"]:
