@@ -16,7 +16,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,9 +27,9 @@ from chacra.nurseries.models import Distribution
 from chacra.nurseries.views import chacra_page
 from chacra.registry import selectors as registry
 from chacra.registry.models import Distrito, Organisation
+from chacra.web.record import Write, record_page
 
 SOURCE = "web"
-Write = Callable[[dict[str, Any]], str]
 Explain = Callable[[ChacraError], str | None]
 
 # Where a service's field goes on a form that names it otherwise.
@@ -70,16 +69,10 @@ def _record(
 ) -> HttpResponse:
     """Show the form; on POST, write through the service and go to what was made."""
     selectors.require_personal(scope)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                return redirect(write(form.cleaned_data))
-            except ChacraError as exc:
-                status = exc.status
-                _refused(form, exc, explain)
-    return render(request, "nurseries/record.html", {**context, "form": form}, status=status)
+    return record_page(
+        request, form, write, "nurseries/record.html", context,
+        refused=lambda form, exc: _refused(form, exc, explain),
+    )  # fmt: skip
 
 
 def _post(request: HttpRequest) -> Any:

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from chacra.supply.selectors import purchase_list
 from chacra.supply.services.purchases import BUYING_KINDS
 from chacra.web.errors import chacra_errors
 from chacra.web.fields import decimal_field
+from chacra.web.record import record_page as shared_record_page
 
 FLAVOURS = (FlavourClass.FINE_FLAVOUR, FlavourClass.CONVENTIONAL)
 # Where a service's field goes on the form.
@@ -142,18 +143,13 @@ def record_page(
     A refusal is shown at the service's field (``field_of`` maps it to the form's name for it),
     with "Nothing was recorded" above the form: the service wrote nothing.
     """
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                return redirect(write(form.cleaned_data))
-            except ChacraError as exc:
-                status = 403 if isinstance(exc, AccessDenied) else exc.status
-                field = (field_of or {}).get(exc.field or "", exc.field)
-                form.add_error(field if field in form.fields else None, exc.message)
-                form.add_error(None, _("Nothing was recorded."))
-    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+    def refused(form: forms.Form, exc: ChacraError) -> None:
+        field = (field_of or {}).get(exc.field or "", exc.field)
+        form.add_error(field if field in form.fields else None, exc.message)
+        form.add_error(None, _("Nothing was recorded."))
+
+    return shared_record_page(request, form, write, template, context, refused=refused)
 
 
 @login_required
